@@ -1,0 +1,59 @@
+// errgroup/config.hpp — compile-time configuration: the precondition hook, feature detection, the
+// cache-line constant. Every macro is ERRGROUP_-prefixed; each can be defined by the user before the
+// first include.
+#ifndef ERRGROUP_CONFIG_HPP
+#define ERRGROUP_CONFIG_HPP
+
+#include <cstddef>
+#include <cstdint>
+
+// ERRGROUP_ASSERT(cond, "message"): the one hook for violated preconditions (contract breaches that
+// have no status to return, such as destroying an executor that groups still use). Default: the
+// standard assert, so it is active in debug builds and compiled out with NDEBUG. A FreeRTOS build
+// can map it to configASSERT; tests map it to a recorder.
+#ifndef ERRGROUP_ASSERT
+#include <cassert>
+#define ERRGROUP_ASSERT(cond, msg) assert((cond) && (msg))
+#endif
+
+// Exceptions: detected from the compiler; the core compiles with -fno-exceptions.
+#ifndef ERRGROUP_HAS_EXCEPTIONS
+#if defined(__cpp_exceptions) || defined(__EXCEPTIONS) || defined(_CPPUNWIND)
+#define ERRGROUP_HAS_EXCEPTIONS 1
+#else
+#define ERRGROUP_HAS_EXCEPTIONS 0
+#endif
+#endif
+
+// Tuning counters (tasks run/skipped, high-water marks). Each costs one relaxed RMW per task on a
+// line the group's workers share (plus a compare loop when a high-water mark rises). Define to 0 to
+// compile them out; the stats() accessors then report zeros.
+#ifndef ERRGROUP_STATS
+#define ERRGROUP_STATS 1
+#endif
+
+// Cache-line size used for padding between groups of hot fields. 64 on x86-64 and most aarch64
+// cores; override (e.g. 128 for Apple M-series, 32 for Cortex-M7's L1) before including.
+// Deliberately not std::hardware_destructive_interference_size: GCC warns that it may change
+// between compiler versions (ABI drift) and clang 14 with libstdc++ does not provide it.
+#ifndef ERRGROUP_CACHE_LINE
+#define ERRGROUP_CACHE_LINE 64
+#endif
+
+// [[clang::nonblocking]] (clang 20+, RealtimeSanitizer): on functions that make no system call and
+// never block. Empty where the attribute is unknown.
+#if defined(__has_cpp_attribute)
+#if __has_cpp_attribute(clang::nonblocking)
+#define ERRGROUP_NONBLOCKING [[clang::nonblocking]]
+#endif
+#endif
+#ifndef ERRGROUP_NONBLOCKING
+#define ERRGROUP_NONBLOCKING
+#endif
+
+namespace errgroup {
+inline constexpr std::size_t cache_line = ERRGROUP_CACHE_LINE;
+static_assert((cache_line & (cache_line - 1)) == 0, "ERRGROUP_CACHE_LINE must be a power of two");
+}  // namespace errgroup
+
+#endif  // ERRGROUP_CONFIG_HPP

@@ -1,0 +1,342 @@
+// errgroup/executor.hpp — the worker pool groups run on.
+//
+// basic_executor<Port, Queue, MaxWorkers>: a fixed set of workers created once, in the
+// constructor, by the Port (std::thread, FreeRTOS tasks, ...). Workers take jobs from a bounded
+// lock-free Queue (mpmc_ring or boost_lockfree_queue of job*), spin `options.spin` times when it is
+// empty, then park on an event count (a futex word) until a submit wakes one of them.
+//
+// basic_inline_executor<Port>: runs every job on the submitting thread, inside try_submit. For a
+// single core, for tests, and for work too small to be worth a thread.
+//
+// Groups hold an executor_base&, so a group is not templated on the executor it runs on.
+//
+// Contract: every group bound to an executor is destroyed before the executor (asserted in debug
+// builds: ERRGROUP_ASSERT). An executor is neither copyable nor movable.
+//
+// Rejected design: a condition variable per executor (std::mutex + notify on each submit): a lock
+// on the submit path, which a real-time caller must not take.
+#ifndef ERRGROUP_EXECUTOR_HPP
+#define ERRGROUP_EXECUTOR_HPP
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+
+#include "config.hpp"
+#include "port.hpp"
+
+namespace errgroup {
+
+class executor_base;
+
+namespace detail {
+
+// An event count: lets a thread check a condition and then sleep without losing a wake-up that
+// arrives in between. Word layout: [epoch: 20 bits][registered sleepers: 12 bits]. A sleeper
+// registers (prepare_wait), re-checks its condition, then waits until the epoch moves; a notifier
+// changes the condition, then bumps the epoch and wakes sleepers if any are registered.
+// Protocol model: the steps are labelled (E1)..(E4) and referenced by group.hpp.
+class eventcount {
+ public:
+  static constexpr std::uint32_t sleeper_one = 1;
+  static constexpr std::uint32_t sleeper_mask = 0xFFFu;  // up to 4095 concurrent sleepers
+  static constexpr std::uint32_t epoch_one = 1u << 12;
+
+  // (E1) Register as a sleeper; returns the key to pass to wait(). seq_cst RMW: orders the
+  // registration before the caller's re-check of its condition (store->load, Dekker-style against
+  // the notifier's change-then-(E3)).
+  std::uint32_t prepare_wait() noexcept {
+    return word_.fetch_add(sleeper_one, std::memory_order_seq_cst) + sleeper_one;
+  }
+  // Unregister without sleeping (the re-check found the condition satisfied).
+  void cancel_wait() noexcept {
+    // relaxed: unregistering publishes nothing; a notifier that still sees us just wakes nobody.
+    word_.fetch_sub(sleeper_one, std::memory_order_relaxed);
+  }
+  // (E2) Sleep until the epoch differs from key's, or deadline. Unregisters on return. Returns
+  // true if notified, false on timeout.
+  template <class Exec>
+  bool wait(std::uint32_t key, std::uint64_t deadline_ns, Exec& ex) noexcept {
+    std::uint32_t cur = key;
+    bool notified = true;
+    for (;;) {
+      if ((cur & ~sleeper_mask) != (key & ~sleeper_mask)) break;
+      if (deadline_ns != no_deadline && ex.now_ns() >= deadline_ns) {
+        notified = false;
+        break;
+      }
+      ex.wait_on(word_, cur, deadline_ns);  // futex: sleeps only while word_ == cur
+      // (E4) acquire: pairs with (E3); what the notifier did before notifying is visible.
+      cur = word_.load(std::memory_order_acquire);
+    }
+    // relaxed: see cancel_wait().
+    word_.fetch_sub(sleeper_one, std::memory_order_relaxed);
+    return notified;
+  }
+  // (E3) Bump the epoch; wake one or all registered sleepers. seq_cst RMW: the caller changed the
+  // condition before calling; pairs with (E1)/(E4).
+  template <class Exec>
+  void notify(Exec& ex, bool all) noexcept {
+    const std::uint32_t prev = word_.fetch_add(epoch_one, std::memory_order_seq_cst);
+    if ((prev & sleeper_mask) != 0) ex.wake(word_, all);
+  }
+  // For the submit fast path, after a seq_cst fence: are there sleepers to wake at all?
+  bool has_sleepers() const noexcept {
+    // relaxed: ordered by the caller's seq_cst fence (F1), which pairs with (E1).
+    return (word_.load(std::memory_order_relaxed) & sleeper_mask) != 0;
+  }
+
+ private:
+  std::atomic<std::uint32_t> word_{0};
+};
+
+}  // namespace detail
+
+// What a group needs from an executor. Implemented by basic_executor and basic_inline_executor.
+class executor_base {
+ public:
+  executor_base(const executor_base&) = delete;
+  executor_base& operator=(const executor_base&) = delete;
+
+  // Enqueue j and wake a parked worker if one sleeps. False if the queue is full. The inline
+  // executor runs j before returning.
+  virtual bool try_submit(job* j) noexcept = 0;
+  // Pop one queued job and run it on the calling thread (helping). False if none was queued.
+  virtual bool try_run_one() noexcept = 0;
+  // Port services, forwarded so groups stay port-agnostic.
+  virtual void wait_on(std::atomic<std::uint32_t>& w, std::uint32_t expected,
+                       std::uint64_t deadline_ns) noexcept = 0;
+  virtual void wake(std::atomic<std::uint32_t>& w, bool all) noexcept = 0;
+  virtual std::uint64_t now_ns() noexcept = 0;
+  virtual void relax() noexcept = 0;
+  virtual void yield() noexcept = 0;
+  virtual thread_context& context() noexcept = 0;
+
+  std::uint32_t spin() const noexcept { return spin_; }
+  std::uint32_t worker_count() const noexcept { return workers_; }
+
+  // Executor-wide counters (ERRGROUP_STATS). Relaxed snapshots.
+  struct statistics {
+    std::uint64_t jobs_run = 0;        // by workers (helpers count in their groups' stats)
+    std::uint32_t max_queue_depth = 0;  // high-water mark of jobs queued at once
+  };
+  statistics stats() const noexcept {
+    statistics s;
+    // relaxed: statistics are snapshots and order nothing.
+    s.jobs_run = jobs_run_.load(std::memory_order_relaxed);
+    s.max_queue_depth = max_depth_.load(std::memory_order_relaxed);
+    return s;
+  }
+
+  // Bookkeeping for the destruction contract (groups call these from their ctor/dtor).
+  void attach() noexcept {
+    // relaxed: a count checked only by the destructor, after the user's own synchronisation.
+    groups_.fetch_add(1, std::memory_order_relaxed);
+  }
+  void detach() noexcept {
+    // relaxed: see attach().
+    groups_.fetch_sub(1, std::memory_order_relaxed);
+  }
+  std::uint32_t attached_groups() const noexcept {
+    // relaxed: see attach().
+    return groups_.load(std::memory_order_relaxed);
+  }
+
+  // Event counts: workers and helping waiters park on work_ec; non-helping waiters on done_ec.
+  detail::eventcount& work_ec() noexcept { return work_ec_; }
+  detail::eventcount& done_ec() noexcept { return done_ec_; }
+
+ protected:
+  explicit executor_base(std::uint32_t spin) noexcept : spin_(spin) {}
+  ~executor_base() {
+    ERRGROUP_ASSERT(attached_groups() == 0,
+                    "errgroup: executor destroyed while a group still uses it; destroy every "
+                    "group bound to an executor before the executor");
+  }
+
+  void count_enqueued() noexcept {
+#if ERRGROUP_STATS
+    // relaxed: statistics only.
+    const std::uint32_t d = depth_.fetch_add(1, std::memory_order_relaxed) + 1;
+    std::uint32_t m = max_depth_.load(std::memory_order_relaxed);
+    while (d > m && !max_depth_.compare_exchange_weak(m, d, std::memory_order_relaxed,
+                                                      std::memory_order_relaxed)) {
+    }
+#endif
+  }
+  void count_dequeued(bool by_worker) noexcept {
+#if ERRGROUP_STATS
+    // relaxed: statistics only.
+    depth_.fetch_sub(1, std::memory_order_relaxed);
+    if (by_worker) jobs_run_.fetch_add(1, std::memory_order_relaxed);
+#else
+    (void)by_worker;
+#endif
+  }
+
+  std::uint32_t spin_;
+  std::uint32_t workers_ = 0;
+  alignas(cache_line) detail::eventcount work_ec_;
+  alignas(cache_line) detail::eventcount done_ec_;
+  alignas(cache_line) std::atomic<std::uint32_t> groups_{0};
+  std::atomic<std::uint64_t> jobs_run_{0};
+  std::atomic<std::uint32_t> depth_{0};
+  std::atomic<std::uint32_t> max_depth_{0};
+};
+
+static_assert(std::atomic<std::uint32_t>::is_always_lock_free, "errgroup needs lock-free 32-bit atomics");
+static_assert(std::atomic<bool>::is_always_lock_free, "errgroup needs lock-free atomic<bool>");
+
+template <class Port, class Queue, std::size_t MaxWorkers = 64>
+class basic_executor final : public executor_base {
+  static_assert(detail::check_port<Port>(), "");
+  static_assert(std::is_same<typename Queue::value_type, job*>::value,
+                "basic_executor: Queue must hold job* (e.g. mpmc_ring<job*, N>)");
+  static_assert(MaxWorkers >= 1, "basic_executor: MaxWorkers must be >= 1");
+
+ public:
+  using port_type = Port;
+  using queue_type = Queue;
+  static constexpr std::size_t queue_capacity = Queue::capacity;
+  static constexpr std::size_t max_workers = MaxWorkers;
+
+  // Effects: starts min(options.workers or Port::default_workers(), MaxWorkers) workers and
+  //   applies options' name / scheduling / affinity to each; outcomes are in report(i).
+  // Not real-time: creates threads (the port may allocate their stacks).
+  explicit basic_executor(const executor_options& options = {}) noexcept
+      : executor_base(options.spin) {
+    std::uint32_t n = options.workers != 0 ? options.workers : Port::default_workers();
+    ERRGROUP_ASSERT(n <= MaxWorkers, "errgroup: options.workers exceeds the executor's MaxWorkers");
+    if (n > MaxWorkers) n = static_cast<std::uint32_t>(MaxWorkers);
+    for (std::uint32_t i = 0; i < n; ++i) {
+      if (!Port::start_thread(threads_[i], &worker_entry, this, options, i, reports_[i])) break;
+      reports_[i].started = true;
+      workers_ = i + 1;
+    }
+  }
+
+  // Effects: stops and joins the workers. Precondition: no group uses this executor any more.
+  ~basic_executor() {
+    // (S1) release: pairs with (S2) in the worker loop.
+    stopping_.store(true, std::memory_order_release);
+    work_ec_.notify(*this, /*all=*/true);
+    for (std::uint32_t i = 0; i < workers_; ++i) Port::join_thread(threads_[i]);
+  }
+
+  const worker_report& report(std::uint32_t i) const noexcept { return reports_[i]; }
+  // True if every requested worker started and every setting was applied.
+  bool setup_ok(std::uint32_t requested) const noexcept {
+    if (workers_ != requested) return false;
+    for (std::uint32_t i = 0; i < workers_; ++i)
+      if (!reports_[i].ok()) return false;
+    return true;
+  }
+
+  // Non-blocking guarantee: one queue push; a system call (futex wake) only if a worker is parked.
+  bool try_submit(job* j) noexcept override {
+    if (!queue_.try_push(j)) return false;
+    count_enqueued();
+    // (F1) seq_cst fence: orders the push before the sleeper check (store->load); pairs with the
+    // seq_cst registration (E1) + fence (F2) of a parking worker, so either it sees the job or we
+    // see it registered.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    if (work_ec_.has_sleepers()) work_ec_.notify(*this, /*all=*/false);
+    return true;
+  }
+
+  bool try_run_one() noexcept override {
+    job* j = nullptr;
+    if (!queue_.try_pop(j)) return false;
+    count_dequeued(false);
+    j->run(j);
+    return true;
+  }
+
+  void wait_on(std::atomic<std::uint32_t>& w, std::uint32_t expected,
+               std::uint64_t deadline_ns) noexcept override {
+    Port::wait_on(w, expected, deadline_ns);
+  }
+  void wake(std::atomic<std::uint32_t>& w, bool all) noexcept override { Port::wake(w, all); }
+  std::uint64_t now_ns() noexcept override { return Port::now_ns(); }
+  void relax() noexcept override { Port::relax(); }
+  void yield() noexcept override { Port::yield(); }
+  thread_context& context() noexcept override { return Port::context(); }
+
+ private:
+  static void worker_entry(void* self) noexcept { static_cast<basic_executor*>(self)->loop(); }
+
+  bool pop(job*& j) noexcept {
+    if (!queue_.try_pop(j)) return false;
+    count_dequeued(true);
+    return true;
+  }
+
+  void loop() noexcept {
+    for (;;) {
+      job* j = nullptr;
+      if (pop(j)) {
+        j->run(j);
+        continue;
+      }
+      bool got = false;
+      for (std::uint32_t i = 0; i < spin_ && !got; ++i) {
+        Port::relax();
+        got = pop(j);
+      }
+      if (got) {
+        j->run(j);
+        continue;
+      }
+      // (S2) acquire: pairs with (S1) in the destructor.
+      if (stopping_.load(std::memory_order_acquire)) return;
+      const std::uint32_t key = work_ec_.prepare_wait();  // (E1)
+      // (F2) seq_cst fence: registration before the re-check; pairs with (F1) in try_submit.
+      std::atomic_thread_fence(std::memory_order_seq_cst);
+      if (pop(j)) {
+        work_ec_.cancel_wait();
+        j->run(j);
+        continue;
+      }
+      // (S2) again: a stop that raced with registration is either seen here or notified (E3).
+      if (stopping_.load(std::memory_order_acquire)) {
+        work_ec_.cancel_wait();
+        return;
+      }
+      work_ec_.wait(key, no_deadline, *this);  // (E2)
+    }
+  }
+
+  alignas(cache_line) Queue queue_;
+  alignas(cache_line) std::atomic<bool> stopping_{false};
+  typename Port::thread_handle threads_[MaxWorkers];
+  worker_report reports_[MaxWorkers];
+};
+
+// Runs each job on the submitting thread, inside try_submit: go() returns after the task ran.
+template <class Port>
+class basic_inline_executor final : public executor_base {
+  static_assert(detail::check_port<Port>(), "");
+
+ public:
+  basic_inline_executor() noexcept : executor_base(0) {}
+  ~basic_inline_executor() = default;
+
+  bool try_submit(job* j) noexcept override {
+    j->run(j);
+    return true;
+  }
+  bool try_run_one() noexcept override { return false; }
+  void wait_on(std::atomic<std::uint32_t>& w, std::uint32_t expected,
+               std::uint64_t deadline_ns) noexcept override {
+    Port::wait_on(w, expected, deadline_ns);
+  }
+  void wake(std::atomic<std::uint32_t>& w, bool all) noexcept override { Port::wake(w, all); }
+  std::uint64_t now_ns() noexcept override { return Port::now_ns(); }
+  void relax() noexcept override { Port::relax(); }
+  void yield() noexcept override { Port::yield(); }
+  thread_context& context() noexcept override { return Port::context(); }
+};
+
+}  // namespace errgroup
+
+#endif  // ERRGROUP_EXECUTOR_HPP

@@ -1,0 +1,838 @@
+// errgroup/group.hpp — errgroup::group<Capacity>: Go's errgroup.Group with fixed capacity.
+//
+// A group submits tasks to an executor, waits for them, keeps the first error (and up to Capacity
+// errors in all), limits how many run at once, and cancels the rest on request or on the first
+// error. After construction nothing allocates and nothing takes a lock.
+//
+//   errgroup::thread_executor<> ex;            // workers created once
+//   errgroup::group<16> g(ex);                 // 16 task slots, in-object
+//   for (auto& s : sensors)
+//     (void)g.go([&s]() -> errgroup::error { return s.read(); });
+//   if (errgroup::error err = g.wait()) report(err.message());
+//
+// Requirements: 1 <= Capacity < 2^20. A task is any callable invocable as F(), F(stop_token)
+//   returning errgroup::error or void, move-constructible, whose size fits SlotBytes (default six
+//   pointers) and alignment fits std::max_align_t — checked at compile time.
+// Guarantees: no heap use after construction (each callable is constructed in place in its slot);
+//   try_go never blocks; each accepted task runs exactly once or is skipped exactly once (if the
+//   group was stopped before it started), and its callable is destroyed exactly once either way;
+//   no task outlives its group (the destructor stops and waits).
+// Memory ordering: everything a task did is visible to the thread that returns from wait() (or
+//   wait_for/wait_until with status::ok) for the same group; everything before go(f) is visible
+//   to f.
+// Preconditions in prose, as Go states them: the first go() of a round happens before the wait()
+//   that waits for it; set_limit() and reset() are not called while
+//   tasks are outstanding (they refuse with status::busy if they see any). Several threads may
+//   wait at once.
+//
+// Rejected designs:
+//  * A heap fallback for large callables (std::function style): a hidden allocation on the path
+//    this library exists to keep allocation-free. Too large is a compile error instead.
+//  * One atomic<error> first-error slot: error is two words, so a CAS on it is not lock-free on
+//    targets without a double-width CAS. The slot is a one-word state CAS (exactly one winner)
+//    guarding a plain error written by the winner.
+//  * Propagating a panic/exception by default without a way out: Go did and reverted it
+//    (golang/go#53757, #74275). Here the policy is explicit per group (exception_policy).
+#ifndef ERRGROUP_GROUP_HPP
+#define ERRGROUP_GROUP_HPP
+
+#include <atomic>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <new>
+#include <type_traits>
+#include <utility>
+
+#include "config.hpp"
+#include "error.hpp"
+#include "executor.hpp"
+#include "port.hpp"
+#include "stop.hpp"
+
+#if ERRGROUP_HAS_EXCEPTIONS
+#include <exception>
+#endif
+
+namespace errgroup {
+
+class group_base;
+
+// Go's WithContext: stop the group (cancel the context) when the first task fails.
+enum class on_error : std::uint8_t {
+  keep_going,  // Go's plain Group: record errors, run every task
+  stop,        // Go's WithContext: the first error stops the group; queued tasks are skipped
+};
+
+// May a thread blocked in wait()/go() run queued executor jobs while it waits?
+enum class help_policy : std::uint8_t {
+  run_queued,  // yes (default): the waiter works instead of sleeping; may run other groups' jobs
+  never,       // no: for a real-time caller that must not run foreign work
+};
+
+// What an exception escaping a task does (only meaningful when exceptions are enabled).
+enum class exception_policy : std::uint8_t {
+  rethrow,    // recorded as errc::task_threw; if it was the first failure, wait() rethrows it
+  to_error,   // recorded as errc::task_threw; the exception object is dropped
+  terminate,  // std::terminate(), as an escaping panic ends a Go program
+};
+
+struct group_options {
+  errgroup::on_error on_error = errgroup::on_error::keep_going;
+  help_policy help = help_policy::run_queued;
+  exception_policy exceptions = exception_policy::rethrow;
+  // If set, stopping `parent` (or any of its ancestors) stops this group too. The parent must
+  // outlive this group (asserted).
+  group_base* parent = nullptr;
+
+  // Go's errgroup.WithContext(ctx): stop on the first error, linked to an optional parent.
+  static group_options with_context(group_base* parent_group = nullptr) noexcept {
+    group_options o;
+    o.on_error = errgroup::on_error::stop;
+    o.parent = parent_group;
+    return o;
+  }
+};
+
+// Go's SetLimit(-1).
+inline constexpr int no_limit = -1;
+
+// Up to Capacity task errors of one round, in the order they were recorded. `dropped` counts the
+// errors that did not fit. Valid until reset() or the next go().
+struct error_list {
+  const error* data = nullptr;
+  std::size_t size = 0;
+  std::size_t dropped = 0;
+  const error* begin() const noexcept { return data; }
+  const error* end() const noexcept { return data + size; }
+  bool empty() const noexcept { return size == 0; }
+};
+
+namespace detail {
+
+#if ERRGROUP_HAS_EXCEPTIONS
+using exception_holder = std::exception_ptr;
+#else
+struct exception_holder {};
+#endif
+
+// The part of a task slot that does not depend on the callable. Its job::run is group_base::run.
+struct slot_header : job {
+  group_base* owner = nullptr;
+  // Runs (run == true) and then destroys, or only destroys, the callable stored after the header.
+  error (*call)(slot_header* self, const stop_token* token, bool run,
+                exception_holder* thrown) noexcept = nullptr;
+  std::uint32_t index = 0;
+};
+
+template <std::size_t SlotBytes>
+struct alignas(cache_line) slot : slot_header {
+  alignas(std::max_align_t) unsigned char storage[SlotBytes];
+};
+
+template <class F>
+constexpr bool takes_token() {
+  return std::is_invocable<F&, stop_token>::value;
+}
+
+template <class F>
+error invoke_task(F& f, const stop_token& tok) {
+  if constexpr (takes_token<F>()) {
+    using R = std::invoke_result_t<F&, stop_token>;
+    if constexpr (std::is_void<R>::value) {
+      f(tok);
+      return error{};
+    } else {
+      return f(tok);
+    }
+  } else {
+    using R = std::invoke_result_t<F&>;
+    if constexpr (std::is_void<R>::value) {
+      f();
+      return error{};
+    } else {
+      return f();
+    }
+  }
+}
+
+template <class F, class R>
+constexpr bool returns_ok() {
+  return std::is_void<R>::value || std::is_same<std::decay_t<R>, error>::value;
+}
+
+template <class F, class = void>
+struct task_result {
+  static constexpr bool invocable = false;
+  static constexpr bool ok = false;
+};
+template <class F>
+struct task_result<F, std::enable_if_t<std::is_invocable<F&, stop_token>::value>> {
+  static constexpr bool invocable = true;
+  static constexpr bool ok = returns_ok<F, std::invoke_result_t<F&, stop_token>>();
+};
+template <class F>
+struct task_result<F, std::enable_if_t<!std::is_invocable<F&, stop_token>::value &&
+                                       std::is_invocable<F&>::value>> {
+  static constexpr bool invocable = true;
+  static constexpr bool ok = returns_ok<F, std::invoke_result_t<F&>>();
+};
+
+}  // namespace detail
+
+// The size-erased body of every group<Capacity, SlotBytes>: all logic lives here, so code that
+// takes a group_base& is not templated on capacity.
+class group_base {
+  template <std::size_t, std::size_t>
+  friend class group;
+
+ public:
+  group_base(const group_base&) = delete;
+  group_base& operator=(const group_base&) = delete;
+
+  // Go: g.Wait(). Blocks until every task submitted so far has finished (run or skipped).
+  // Returns: the round's first error (success if none). With exception_policy::rethrow and the
+  //   first failure an exception, rethrows it. errc::wait_inside_task without waiting if called
+  //   from one of this group's own tasks (it would wait for itself).
+  // Waiting: spins executor.spin() times, runs queued jobs (help_policy::run_queued), then parks.
+  // Memory ordering: every task's effects are visible after return.
+  error wait() {
+    if (wait_until_ns(no_deadline) == status::would_deadlock) return errc::wait_inside_task;
+    return first_failure();
+  }
+
+  // As wait(), but gives up at the deadline. Returns ok (all done; read first_error()), timeout
+  // (nothing lost: wait again later), or would_deadlock (called from one of its own tasks).
+  // Deadline precision: a job the waiter helps with runs to completion, so with
+  // help_policy::run_queued the call can return late by up to one job's run time. A caller with a
+  // hard deadline uses help_policy::never.
+  template <class Rep, class Period>
+  [[nodiscard]] status wait_for(std::chrono::duration<Rep, Period> d) noexcept {
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+    const std::uint64_t now = ex_.now_ns();
+    return wait_until_ns(ns <= 0 ? now : now + static_cast<std::uint64_t>(ns));
+  }
+  // Deadline on the port's monotonic clock (now_ns()), in nanoseconds.
+  [[nodiscard]] status wait_until_ns(std::uint64_t deadline_ns) noexcept;
+
+  // Go: g.SetLimit(n). n < 0: no limit. At most n tasks of this group are outstanding (queued or
+  // running) at once, so at most n run at once.
+  // Returns: ok; invalid_argument for n == 0 (Go accepts 0 and then blocks every Go forever);
+  //   busy if tasks are outstanding (Go panics).
+  [[nodiscard]] status set_limit(int n) noexcept {
+    if (n == 0) return status::invalid_argument;
+    if (outstanding() != 0) return status::busy;
+    const std::uint32_t lim =
+        n < 0 ? ~std::uint32_t{0} : static_cast<std::uint32_t>(n);
+    // relaxed: set_limit happens before the go() calls it governs (same thread or via the
+    // caller's synchronisation); finishers read it only while they hold a reservation.
+    limit_.store(lim, std::memory_order_relaxed);
+    return status::ok;
+  }
+
+  // Go: cancel(). Requests stop: tasks not yet started are skipped (destroyed, counted in
+  // stats().tasks_skipped); running tasks see stop_token::stop_requested(); go/try_go refuse with
+  // status::stopped until reset(). Non-blocking; a futex wake only if a go() is parked.
+  void stop() noexcept {
+    stop_.request();
+    wake_blocked_submitters();
+  }
+  bool stop_requested() const noexcept { return stop_.requested(); }
+  stop_token token() const noexcept { return stop_token(stop_); }
+
+  // Graceful twin of stop(): refuse new tasks (status::closed), let submitted ones finish.
+  void close() noexcept {
+    // (C1) release: pairs with (C2) in reserve().
+    closed_.store(true, std::memory_order_release);
+  }
+  bool closed() const noexcept {
+    // (C2') acquire: pairs with (C1).
+    return closed_.load(std::memory_order_acquire);
+  }
+  // stop() then wait(), in one call (golang/go#57534).
+  error stop_and_wait() {
+    stop();
+    return wait();
+  }
+
+  // The first error recorded this round (success if none). Safe to call at any time.
+  error first_error() const noexcept {
+    // (A2) acquire: pairs with (R2) in record_error(): the winner's write of first_ is visible.
+    if (first_state_.load(std::memory_order_acquire) == first_set) return first_;
+    return error{};
+  }
+  // Why the group stopped: the first error if one stopped it (Go: context.Cause), otherwise
+  // success. Distinguish "stopped by stop()" with stop_requested().
+  error cause() const noexcept { return first_error(); }
+
+  // All errors of this round (bounded by Capacity; the rest are counted in `dropped`).
+  // Precondition: no task outstanding (call after wait()).
+  error_list errors() const noexcept {
+    ERRGROUP_ASSERT(outstanding() == 0, "errgroup: errors() called while tasks are outstanding");
+    // relaxed: the caller's wait() (acquire) already made every task's writes visible.
+    const std::uint32_t n = error_count_.load(std::memory_order_relaxed);
+    error_list l;
+    l.data = errors_;
+    l.size = n < capacity_ ? n : capacity_;
+    l.dropped = n - l.size;
+    return l;
+  }
+
+  // Start a new round: clears the first error, the error list, stop and close. The carry-over
+  // rule: until reset(), a group keeps its error (wait() returns it again, as Go's Wait does) and
+  // its stop/close state. Returns busy if tasks are outstanding.
+  [[nodiscard]] status reset() noexcept {
+    if (outstanding() != 0) return status::busy;
+    // relaxed (all five): reset happens after wait() observed every task finished, and before
+    // the next go(), whose queue push (release) publishes these stores to the workers.
+    error_count_.store(0, std::memory_order_relaxed);
+    first_state_.store(first_empty, std::memory_order_relaxed);
+    first_ = error{};
+#if ERRGROUP_HAS_EXCEPTIONS
+    first_exception_ = nullptr;
+#endif
+    stop_.flag.store(0, std::memory_order_relaxed);
+    closed_.store(false, std::memory_order_relaxed);
+    return status::ok;
+  }
+
+  // Tasks submitted and not yet finished (a snapshot).
+  std::uint32_t outstanding() const noexcept {
+    // relaxed: a snapshot; callers that act on 0 (wait) use their own acquire.
+    return state_.load(std::memory_order_relaxed) & count_mask;
+  }
+  std::size_t capacity() const noexcept { return capacity_; }
+  executor_base& executor() const noexcept { return ex_; }
+
+  // Tuning counters (ERRGROUP_STATS; zeros when compiled out). Cumulative over rounds.
+  struct statistics {
+    std::uint64_t tasks_run = 0;
+    std::uint64_t tasks_skipped = 0;
+    std::uint32_t max_running = 0;  // high-water mark of this group's tasks running at once
+  };
+  statistics stats() const noexcept {
+    statistics s;
+    // relaxed: statistics are snapshots and order nothing.
+    s.tasks_run = tasks_run_.load(std::memory_order_relaxed);
+    s.tasks_skipped = tasks_skipped_.load(std::memory_order_relaxed);
+    s.max_running = max_running_.load(std::memory_order_relaxed);
+    return s;
+  }
+
+ protected:
+  group_base(executor_base& ex, const group_options& o, std::size_t capacity, unsigned char* slots,
+             std::size_t stride, std::atomic<std::uint32_t>* used, std::size_t used_words,
+             error* errors) noexcept
+      : ex_(ex),
+        opts_(o),
+        capacity_(static_cast<std::uint32_t>(capacity)),
+        slots_(slots),
+        stride_(stride),
+        used_(used),
+        used_words_(static_cast<std::uint32_t>(used_words)),
+        errors_(errors) {
+    if (o.parent != nullptr) {
+      stop_.parent = &o.parent->stop_;
+      // relaxed: a count checked only by the parent's destructor.
+      o.parent->children_.fetch_add(1, std::memory_order_relaxed);
+    }
+    ex_.attach();
+  }
+
+  // Effects: if tasks are outstanding, stop() and wait for them, so no task outlives its group.
+  // Called by the derived destructor, while the slots it owns still exist.
+  void drain() noexcept {
+    ERRGROUP_ASSERT(!inside_own_task(),
+                    "errgroup: a group destroyed from inside one of its own tasks");
+    if (outstanding() != 0) {
+      stop();
+      (void)wait_until_ns(no_deadline);
+    }
+  }
+
+  ~group_base() {
+    // relaxed: see the constructor.
+    ERRGROUP_ASSERT(children_.load(std::memory_order_relaxed) == 0,
+                    "errgroup: a parent group destroyed before a child group linked to it");
+    if (opts_.parent != nullptr) opts_.parent->children_.fetch_sub(1, std::memory_order_relaxed);
+    ex_.detach();
+  }
+
+  void init_slot(std::uint32_t i) noexcept {
+    detail::slot_header* h = slot_at(i);
+    h->run = &group_base::run;
+    h->owner = this;
+    h->index = i;
+  }
+
+ private:
+  // State word: [blocked go(): 6 bits][parked wait(): 6 bits][outstanding tasks: 20 bits].
+  static constexpr std::uint32_t count_mask = (1u << 20) - 1;
+  static constexpr std::uint32_t waiter_one = 1u << 20;
+  static constexpr std::uint32_t waiter_field = 0x3Fu << 20;
+  static constexpr std::uint32_t blocked_one = 1u << 26;
+  static constexpr std::uint32_t blocked_field = 0x3Fu << 26;
+  static constexpr std::uint32_t first_empty = 0, first_writing = 1, first_set = 2;
+  static constexpr std::uint32_t max_help_depth = 32;
+
+ public:
+  static constexpr std::size_t max_capacity = count_mask;
+
+ private:
+  detail::slot_header* slot_at(std::uint32_t i) const noexcept {
+    return reinterpret_cast<detail::slot_header*>(slots_ + static_cast<std::size_t>(i) * stride_);
+  }
+
+  bool may_help(thread_context& ctx) const noexcept {
+    return opts_.help == help_policy::run_queued && ctx.depth < max_help_depth;
+  }
+
+  // How many frames of this group are on the calling thread's stack of running tasks.
+  std::uint32_t own_frames(const thread_context& ctx) const noexcept {
+    std::uint32_t k = 0;
+    for (const task_frame* f = ctx.top; f != nullptr; f = f->prev)
+      if (f->group == this) ++k;
+    return k;
+  }
+  bool inside_own_task() noexcept { return own_frames(ex_.context()) != 0; }
+
+  template <std::size_t SlotBytes, class F>
+  status submit(F&& f, bool block) noexcept;
+  status reserve(bool block) noexcept;
+  status block_until_room(thread_context& ctx) noexcept;
+  std::uint32_t claim_slot() noexcept;
+  void release_slot(std::uint32_t i) noexcept {
+    // (U2) release: the slot's callable was destroyed; pairs with (U1) in claim_slot().
+    used_[i >> 5].fetch_and(~(1u << (i & 31)), std::memory_order_release);
+  }
+  void finish_one() noexcept;
+  void record_error(const error& e, detail::exception_holder* thrown) noexcept;
+  error first_failure();
+  void wake_blocked_submitters() noexcept {
+    // seq_cst load after the seq_cst exchange (T2): the store->load pattern against a go() that
+    // registers and then re-checks the flag (see block_until_room).
+    if ((state_.load(std::memory_order_seq_cst) & blocked_field) != 0) {
+      ex_.done_ec().notify(ex_, true);
+      ex_.work_ec().notify(ex_, true);
+    }
+  }
+  static void run(job* j) noexcept;
+
+  template <class T, std::size_t SlotBytes>
+  static error call_impl(detail::slot_header* h, const stop_token* tok, bool run_it,
+                         detail::exception_holder* thrown) noexcept;
+
+  executor_base& ex_;
+  const group_options opts_;
+  const std::uint32_t capacity_;
+  unsigned char* const slots_;
+  const std::size_t stride_;
+  std::atomic<std::uint32_t>* const used_;
+  const std::uint32_t used_words_;
+  error* const errors_;
+
+  // Written by submitters, finishers and waiters.
+  alignas(cache_line) std::atomic<std::uint32_t> state_{0};
+  std::atomic<std::uint32_t> limit_{~std::uint32_t{0}};
+  std::atomic<std::uint32_t> inner_blocked_{0};  // own-task frames blocked in go() (deadlock check)
+
+  // Written rarely: stop, close, first error.
+  alignas(cache_line) detail::stop_state stop_;
+  std::atomic<bool> closed_{false};
+  std::atomic<std::uint32_t> children_{0};
+  std::atomic<std::uint32_t> first_state_{first_empty};
+  error first_{};
+#if ERRGROUP_HAS_EXCEPTIONS
+  std::exception_ptr first_exception_{};
+#endif
+  std::atomic<std::uint32_t> error_count_{0};
+
+  // Statistics, written by whoever runs tasks.
+  alignas(cache_line) std::atomic<std::uint64_t> tasks_run_{0};
+  std::atomic<std::uint64_t> tasks_skipped_{0};
+  std::atomic<std::uint32_t> running_{0};
+  std::atomic<std::uint32_t> max_running_{0};
+};
+
+static_assert(std::atomic<std::uint64_t>::is_always_lock_free || !ERRGROUP_STATS,
+              "ERRGROUP_STATS needs lock-free 64-bit atomics; define ERRGROUP_STATS 0");
+
+// ---------------------------------------------------------------------------------------------
+// Implementation. Protocol labels: (R*) task completion, (A*) waiter, (U*) slot bitmap,
+// (E*) the executor's event count (executor.hpp), (T*) stop flag (stop.hpp).
+//
+// Waking without losing a wake-up, and without touching a destroyed group:
+//  * A thread that must block (wait(), or go() at the limit) registers in the executor's event
+//    count (E1), then adds itself to the group's state word with a seq_cst RMW, re-checks its
+//    condition on the value that RMW returned, and only then sleeps (E2).
+//  * A finishing task decrements the state word (R1) as its LAST access to the group. The value
+//    that RMW returns says whether anyone registered; if so it notifies the executor's event
+//    count (E3), which lives as long as the executor, never the group. So a waiter that wakes
+//    (even spuriously), sees count 0 and destroys the group races with nothing.
+//  * Either the waiter's RMW precedes the finisher's in the state word's modification order (the
+//    finisher sees the registration and notifies; the waiter's prepare_wait happens-before that
+//    notify, so the epoch moves after the key was taken), or it follows (the waiter's RMW returns
+//    the decremented count and it does not sleep).
+
+template <class T, std::size_t SlotBytes>
+error group_base::call_impl(detail::slot_header* h, const stop_token* tok, bool run_it,
+                            detail::exception_holder* thrown) noexcept {
+  T* f = std::launder(reinterpret_cast<T*>(static_cast<detail::slot<SlotBytes>*>(h)->storage));
+  error e{};
+  if (run_it) {
+#if ERRGROUP_HAS_EXCEPTIONS
+    try {
+      e = detail::invoke_task(*f, *tok);
+    } catch (...) {
+      switch (h->owner->opts_.exceptions) {
+        case exception_policy::terminate: std::terminate();
+        case exception_policy::rethrow: *thrown = std::current_exception(); break;
+        case exception_policy::to_error: break;
+      }
+      e = errc::task_threw;
+    }
+#else
+    (void)thrown;
+    e = detail::invoke_task(*f, *tok);
+#endif
+  }
+  f->~T();
+  return e;
+}
+
+template <std::size_t SlotBytes, class F>
+status group_base::submit(F&& f, bool block) noexcept {
+  using T = std::decay_t<F>;
+  using traits = detail::task_result<T>;
+  static_assert(traits::invocable,
+                "errgroup: a task must be callable as f() or f(errgroup::stop_token)");
+  static_assert(traits::ok, "errgroup: a task must return errgroup::error or void");
+  static_assert(std::is_nothrow_destructible<T>::value,
+                "errgroup: a task's destructor must not throw");
+  static_assert(std::is_constructible<T, F&&>::value,
+                "errgroup: the task must be constructible from what was passed to go()");
+
+  const status st = reserve(block);
+  if (st != status::ok) return st;  // f was never copied: nothing to run or destroy here
+  const std::uint32_t i = claim_slot();
+  detail::slot_header* h = slot_at(i);
+  ::new (static_cast<void*>(static_cast<detail::slot<SlotBytes>*>(h)->storage))
+      T(std::forward<F>(f));
+  h->call = &call_impl<T, SlotBytes>;
+  // The push (release inside the queue) publishes the callable and h->call to the worker.
+  while (!ex_.try_submit(h)) {
+    if (!block) {
+      (void)h->call(h, nullptr, false, nullptr);  // destroy the callable, never run it
+      release_slot(i);
+      finish_one();
+      return status::queue_full;
+    }
+    thread_context& ctx = ex_.context();
+    if (!(may_help(ctx) && ex_.try_run_one())) ex_.yield();
+  }
+  return status::ok;
+}
+
+inline status group_base::reserve(bool block) noexcept {
+  // relaxed: only a starting value for the CAS loop.
+  std::uint32_t s = state_.load(std::memory_order_relaxed);
+  for (;;) {
+    if (stop_.requested()) return status::stopped;
+    // (C2) acquire: pairs with (C1) in close().
+    if (closed_.load(std::memory_order_acquire)) return status::closed;
+    const std::uint32_t c = s & count_mask;
+    // relaxed: see set_limit().
+    const std::uint32_t lim = limit_.load(std::memory_order_relaxed);
+    if (c >= lim || c >= capacity_) {
+      if (!block) return c >= lim ? status::limit_reached : status::capacity_full;
+      const status st = block_until_room(ex_.context());
+      if (st != status::ok) return st;
+      // relaxed: a fresh starting value for the CAS loop.
+      s = state_.load(std::memory_order_relaxed);
+      continue;
+    }
+    // relaxed: the reservation publishes nothing (the queue push publishes the task); the RMW
+    // total order on state_ is all the counting needs.
+    if (state_.compare_exchange_weak(s, s + 1, std::memory_order_relaxed,
+                                     std::memory_order_relaxed))
+      return status::ok;
+  }
+}
+
+// go() at the limit or capacity: help, then park until a task of this group finishes.
+inline status group_base::block_until_room(thread_context& ctx) noexcept {
+  const std::uint32_t k = own_frames(ctx);
+  // seq_cst: the deadlock check below compares this counter with state_; both sides of the
+  // check use seq_cst so two blocked threads cannot both miss each other's contribution.
+  if (k != 0) inner_blocked_.fetch_add(k, std::memory_order_seq_cst);
+  status result = status::ok;
+  for (std::uint32_t spins = 0;; ++spins) {
+    // (A1) acquire: pairs with (R1); a slot freed by a finished task is visible.
+    const std::uint32_t s = state_.load(std::memory_order_acquire);
+    const std::uint32_t c = s & count_mask;
+    // relaxed: see set_limit().
+    const std::uint32_t lim = limit_.load(std::memory_order_relaxed);
+    if (c < lim && c < capacity_) break;
+    if (stop_.requested()) {
+      result = status::stopped;
+      break;
+    }
+    if (k != 0 && inner_blocked_.load(std::memory_order_seq_cst) >= c) {
+      result = status::would_deadlock;  // every outstanding task is blocked in go() itself
+      break;
+    }
+    if (may_help(ctx)) {
+      // Our frames are not blocked while we run another job on top of them.
+      if (k != 0) inner_blocked_.fetch_sub(k, std::memory_order_seq_cst);
+      const bool ran = ex_.try_run_one();
+      if (k != 0) inner_blocked_.fetch_add(k, std::memory_order_seq_cst);
+      if (ran) continue;
+    }
+    if (spins < ex_.spin()) {
+      ex_.relax();
+      continue;
+    }
+    if ((s & blocked_field) == blocked_field) {  // 63 threads already parked here: just yield
+      ex_.yield();
+      continue;
+    }
+    detail::eventcount& ec = may_help(ctx) ? ex_.work_ec() : ex_.done_ec();
+    const std::uint32_t key = ec.prepare_wait();  // (E1)
+    // seq_cst RMW: registration, then re-check on the returned value (see the protocol above).
+    const std::uint32_t s2 = state_.fetch_add(blocked_one, std::memory_order_seq_cst) + blocked_one;
+    // seq_cst fence: orders our registration before the stop-flag loads below; pairs with the
+    // seq_cst exchange (T2) + seq_cst load in stop(), so a stop() either sees us registered (and
+    // notifies) or we see its flag.
+    std::atomic_thread_fence(std::memory_order_seq_cst);
+    const std::uint32_t c2 = s2 & count_mask;
+    const bool room = c2 < limit_.load(std::memory_order_relaxed) && c2 < capacity_;
+    const bool deadlocked = k != 0 && inner_blocked_.load(std::memory_order_seq_cst) >= c2;
+    if (room || deadlocked || stop_.requested()) {
+      ec.cancel_wait();
+    } else {
+      (void)ec.wait(key, no_deadline, ex_);  // (E2)
+    }
+    // relaxed: unregistering publishes nothing; a finisher that still sees us just notifies.
+    state_.fetch_sub(blocked_one, std::memory_order_relaxed);
+  }
+  if (k != 0) inner_blocked_.fetch_sub(k, std::memory_order_seq_cst);
+  return result;
+}
+
+inline std::uint32_t group_base::claim_slot() noexcept {
+  // The caller holds a reservation, so fewer than capacity_ bits are set: a free one exists.
+  for (;;) {
+    for (std::uint32_t w = 0; w < used_words_; ++w) {
+      const std::uint32_t valid =
+          (w + 1 == used_words_ && (capacity_ & 31) != 0) ? ((1u << (capacity_ & 31)) - 1) : ~0u;
+      // relaxed: a starting value; (U1) below is the synchronising operation.
+      std::uint32_t v = used_[w].load(std::memory_order_relaxed);
+      while ((~v & valid) != 0) {
+        const std::uint32_t bit = static_cast<std::uint32_t>(__builtin_ctz(~v & valid));
+        // (U1) acquire: pairs with (U2) in release_slot(); the previous task in this slot has
+        // destroyed its callable before we construct ours.
+        if (used_[w].compare_exchange_weak(v, v | (1u << bit), std::memory_order_acquire,
+                                           std::memory_order_relaxed))
+          return w * 32 + bit;
+      }
+    }
+  }
+}
+
+inline void group_base::finish_one() noexcept {
+  executor_base& ex = ex_;  // copied before (R1): the group may be destroyed right after it
+  // (R1) release: publishes everything the task did (its error, the destroyed callable);
+  // pairs with (A1)/(A3) in the waiter. This is the finisher's last access to the group.
+  const std::uint32_t prev = state_.fetch_sub(1, std::memory_order_release);
+  const bool last = (prev & count_mask) == 1;
+  if (((prev & waiter_field) != 0 && last) || (prev & blocked_field) != 0) {
+    ex.done_ec().notify(ex, true);  // (E3)
+    ex.work_ec().notify(ex, true);  // (E3): helping waiters park here
+  }
+}
+
+inline void group_base::record_error(const error& e, detail::exception_holder* thrown) noexcept {
+  // relaxed: the index only needs uniqueness; the entry is published by (R1).
+  const std::uint32_t n = error_count_.fetch_add(1, std::memory_order_relaxed);
+  if (n < capacity_) errors_[n] = e;
+  std::uint32_t expected = first_empty;
+  // Strong CAS, one shot: exactly one task wins the first-error slot.
+  // acquire on success: orders our write of first_ after winning; relaxed on failure: losers
+  // read nothing.
+  if (first_state_.compare_exchange_strong(expected, first_writing, std::memory_order_acquire,
+                                           std::memory_order_relaxed)) {
+    first_ = e;
+#if ERRGROUP_HAS_EXCEPTIONS
+    if (thrown != nullptr && *thrown) first_exception_ = std::move(*thrown);
+#else
+    (void)thrown;
+#endif
+    // (R2) release: publishes first_; pairs with (A2) in first_error().
+    first_state_.store(first_set, std::memory_order_release);
+    if (opts_.on_error == on_error::stop) stop();
+  }
+}
+
+inline error group_base::first_failure() {
+  const error e = first_error();
+#if ERRGROUP_HAS_EXCEPTIONS
+  if (e && opts_.exceptions == exception_policy::rethrow && first_exception_)
+    std::rethrow_exception(first_exception_);
+#endif
+  return e;
+}
+
+inline status group_base::wait_until_ns(std::uint64_t deadline_ns) noexcept {
+  thread_context& ctx = ex_.context();
+  if (own_frames(ctx) != 0) return status::would_deadlock;
+  for (std::uint32_t spins = 0;; ++spins) {
+    // (A1) acquire: pairs with (R1); count 0 means every task's effects are visible.
+    const std::uint32_t s = state_.load(std::memory_order_acquire);
+    if ((s & count_mask) == 0) return status::ok;
+    if (may_help(ctx) && ex_.try_run_one()) continue;
+    if (deadline_ns != no_deadline && ex_.now_ns() >= deadline_ns) return status::timeout;
+    if (spins < ex_.spin()) {
+      ex_.relax();
+      continue;
+    }
+    if ((s & waiter_field) == waiter_field) {  // 63 waiters already parked: just yield
+      ex_.yield();
+      continue;
+    }
+    const bool helping = may_help(ctx);
+    detail::eventcount& ec = helping ? ex_.work_ec() : ex_.done_ec();
+    const std::uint32_t key = ec.prepare_wait();  // (E1)
+    // (A3) seq_cst RMW: registration, then re-check on the returned value; acquire half pairs
+    // with (R1).
+    const std::uint32_t s2 = state_.fetch_add(waiter_one, std::memory_order_seq_cst) + waiter_one;
+    if ((s2 & count_mask) == 0) {
+      ec.cancel_wait();
+    } else if (helping && ex_.try_run_one()) {
+      // A job was queued after our last look: run it rather than sleep (a helping waiter is
+      // registered on work_ec, where a submit's notify may have picked us).
+      ec.cancel_wait();
+    } else {
+      (void)ec.wait(key, deadline_ns, ex_);  // (E2)
+    }
+    // relaxed: unregistering publishes nothing; a finisher that still sees us just notifies.
+    state_.fetch_sub(waiter_one, std::memory_order_relaxed);
+  }
+}
+
+inline void group_base::run(job* j) noexcept {
+  detail::slot_header* h = static_cast<detail::slot_header*>(j);
+  group_base& g = *h->owner;
+  thread_context& ctx = g.ex_.context();
+  task_frame frame{&g, ctx.top};
+  ctx.top = &frame;
+  ++ctx.depth;
+  detail::exception_holder thrown{};
+  if (g.stop_.requested()) {
+    (void)h->call(h, nullptr, false, nullptr);  // skipped: destroyed, never run
+#if ERRGROUP_STATS
+    // relaxed: statistics only.
+    g.tasks_skipped_.fetch_add(1, std::memory_order_relaxed);
+#endif
+  } else {
+#if ERRGROUP_STATS
+    // relaxed: statistics only.
+    const std::uint32_t r = g.running_.fetch_add(1, std::memory_order_relaxed) + 1;
+    std::uint32_t m = g.max_running_.load(std::memory_order_relaxed);
+    while (r > m && !g.max_running_.compare_exchange_weak(m, r, std::memory_order_relaxed,
+                                                          std::memory_order_relaxed)) {
+    }
+#endif
+    const stop_token tok(g.stop_);
+    const error e = h->call(h, &tok, true, &thrown);
+#if ERRGROUP_STATS
+    // relaxed: statistics only.
+    g.running_.fetch_sub(1, std::memory_order_relaxed);
+    g.tasks_run_.fetch_add(1, std::memory_order_relaxed);
+#endif
+    if (e) g.record_error(e, &thrown);
+  }
+  ctx.top = frame.prev;
+  --ctx.depth;
+  const std::uint32_t index = h->index;
+  g.release_slot(index);
+  g.finish_one();  // last access to g
+}
+
+// ---------------------------------------------------------------------------------------------
+
+inline constexpr std::size_t default_slot_bytes = 6 * sizeof(void*);
+
+// A group of at most Capacity outstanding tasks, each callable stored in place in SlotBytes.
+template <std::size_t Capacity, std::size_t SlotBytes = default_slot_bytes>
+class group final : public group_base {
+  static_assert(Capacity >= 1, "errgroup::group: Capacity must be at least 1");
+  static_assert(Capacity <= group_base::max_capacity,
+                "errgroup::group: Capacity must be below 2^20 (the state word's count field)");
+  static_assert(SlotBytes >= sizeof(void*), "errgroup::group: SlotBytes must hold a pointer");
+
+ public:
+  static constexpr std::size_t slot_bytes = SlotBytes;
+
+  explicit group(executor_base& ex, const group_options& o = {}) noexcept
+      : group_base(ex, o, Capacity, reinterpret_cast<unsigned char*>(&slots_[0]),
+                   sizeof(detail::slot<SlotBytes>), used_, words, errors_) {
+    for (std::uint32_t i = 0; i < Capacity; ++i) init_slot(i);
+  }
+  // Effects: if tasks are outstanding, stops the group and waits for them (helping as
+  // configured): no task outlives its group.
+  ~group() { drain(); }
+
+  // Go: g.Go(f). Submits f; blocks while the limit or the capacity is reached (helping with
+  //   queued jobs unless help_policy::never) and while the executor's queue is full.
+  // Returns: ok; stopped or closed (f is never run); would_deadlock if every outstanding task of
+  //   this group is blocked in go() itself, so none could ever finish (Go would hang there).
+  // Blocking: may block; system calls only to park and wake.
+  template <class F>
+  [[nodiscard]] status go(F&& f) noexcept {
+    if constexpr (fits<std::decay_t<F>>())
+      return submit<SlotBytes>(std::forward<F>(f), /*block=*/true);
+    else
+      return status::invalid_argument;  // unreachable: fits<>() failed a static_assert
+  }
+  // The C form for firmware: fn(ctx) is the task.
+  [[nodiscard]] status go(error (*fn)(void*), void* ctx) noexcept {
+    return go([fn, ctx]() { return fn(ctx); });
+  }
+
+  // Go: g.TryGo(f). Never blocks.
+  // Returns: ok, or why f was refused: limit_reached, capacity_full, queue_full, stopped, closed.
+  //   A refused f is never run.
+  // Non-blocking guarantee: no lock, no allocation; bounded CAS retries under contention; one
+  //   system call (a futex wake) if and only if an executor worker is parked.
+  template <class F>
+  [[nodiscard]] status try_go(F&& f) noexcept {
+    if constexpr (fits<std::decay_t<F>>())
+      return submit<SlotBytes>(std::forward<F>(f), /*block=*/false);
+    else
+      return status::invalid_argument;  // unreachable: fits<>() failed a static_assert
+  }
+  [[nodiscard]] status try_go(error (*fn)(void*), void* ctx) noexcept {
+    return try_go([fn, ctx]() { return fn(ctx); });
+  }
+
+ private:
+  template <class T>
+  static constexpr bool fits() {
+    static_assert(sizeof(T) <= SlotBytes,
+                  "errgroup: this task's callable is larger than the group's slot (SlotBytes). "
+                  "Capture less (e.g. one pointer to a struct), or raise SlotBytes: "
+                  "errgroup::group<Capacity, SlotBytes>.");
+    static_assert(alignof(T) <= alignof(std::max_align_t),
+                  "errgroup: this task's callable is over-aligned for a group slot");
+    return sizeof(T) <= SlotBytes && alignof(T) <= alignof(std::max_align_t);
+  }
+
+  static constexpr std::size_t words = (Capacity + 31) / 32;
+  detail::slot<SlotBytes> slots_[Capacity];
+  std::atomic<std::uint32_t> used_[words] = {};
+  error errors_[Capacity];
+};
+
+}  // namespace errgroup
+
+#endif  // ERRGROUP_GROUP_HPP

@@ -1,0 +1,127 @@
+// errgroup/port.hpp — the port boundary: what an operating-system port must provide, written down
+// once. A port is a traits class of static functions (no virtuals, no state), chosen at compile time
+// as the first template argument of basic_executor / basic_inline_executor. Ports hold OS glue only;
+// all lock-free logic lives in the core.
+//
+// Required interface of a port `P` (checked by errgroup::detail::check_port<P>()):
+//
+//   using thread_handle = ...;           // storage for one worker thread, default-constructible
+//   static bool start_thread(thread_handle& h, void (*entry)(void*), void* arg,
+//                            const executor_options& o, std::uint32_t index,
+//                            worker_report& report) noexcept;
+//       Create a worker running entry(arg). Apply o's name / priority / affinity to it and record
+//       each setting's result in `report` (0 or an errno-style code; never ignore a failure).
+//       Returns false only if the thread could not be created at all.
+//   static void join_thread(thread_handle& h) noexcept;
+//   static void wait_on(std::atomic<std::uint32_t>& word, std::uint32_t expected,
+//                       std::uint64_t deadline_ns) noexcept;
+//       Block while word == expected, until woken, until now_ns() >= deadline_ns (no_deadline:
+//       never), or spuriously. A futex wait. Callers always re-check their condition.
+//   static void wake(std::atomic<std::uint32_t>& word, bool all) noexcept;
+//       Wake one (all == false) or every thread blocked in wait_on(word, ...).
+//   static std::uint64_t now_ns() noexcept;  // monotonic clock, nanoseconds
+//   static void relax() noexcept;            // CPU spin-wait hint (pause / yield instruction)
+//   static void yield() noexcept;            // give the CPU to another ready thread
+//   static thread_context& context() noexcept;  // this thread's errgroup bookkeeping
+//   static std::uint32_t default_workers() noexcept;  // e.g. hardware threads - 1 (>= 1)
+#ifndef ERRGROUP_PORT_HPP
+#define ERRGROUP_PORT_HPP
+
+#include <atomic>
+#include <cstdint>
+#include <type_traits>
+
+#include "config.hpp"
+
+namespace errgroup {
+
+inline constexpr std::uint64_t no_deadline = ~std::uint64_t{0};
+
+// One unit of work in an executor's queue: the executor knows nothing else about it. A group's
+// task slot derives from job; run() executes (or skips) the task and releases the slot.
+struct job {
+  void (*run)(job* self) noexcept;
+};
+
+// A record, on the stack of the thread running a task, of which group the task belongs to. The
+// chain of frames lets wait() and go() detect calls that would wait for the caller itself.
+struct task_frame {
+  const void* group;
+  task_frame* prev;
+};
+
+// Per-thread bookkeeping a port keeps (thread_local on hosted ports, a task-local pointer on an
+// RTOS, a single global on bare metal).
+struct thread_context {
+  task_frame* top = nullptr;
+  std::uint32_t depth = 0;  // nested task frames on this thread (helping recursion depth)
+};
+
+enum class sched_policy : std::uint8_t {
+  inherit,      // leave the OS default (SCHED_OTHER on Linux)
+  fifo,         // real-time FIFO (Linux SCHED_FIFO; needs CAP_SYS_NICE or an rtprio limit)
+  round_robin,  // real-time round robin (Linux SCHED_RR)
+};
+
+// Settings applied to each worker at construction. Everything a port cannot honour is reported in
+// the worker's worker_report, never silently ignored.
+struct executor_options {
+  std::uint32_t workers = 0;          // 0: the port's default_workers()
+  std::uint32_t spin = 2000;          // relax() iterations a worker / waiter spins before parking
+  const char* name = "errgroup";      // workers are named "<name>-<index>" (truncated to OS limit)
+  sched_policy policy = sched_policy::inherit;
+  int priority = 0;                   // policy priority (Linux: 1..99 for fifo/round_robin)
+  const int* cpus = nullptr;          // if set: worker i is pinned to cpus[i % cpu_count]
+  std::uint32_t cpu_count = 0;
+};
+
+// What happened to each setting of one worker: 0 = applied (or not requested), otherwise an
+// errno-style code from the OS (e.g. EPERM for SCHED_FIFO without privilege, EINVAL for a CPU that
+// does not exist).
+struct worker_report {
+  bool started = false;
+  int name_result = 0;
+  int sched_result = 0;
+  int affinity_result = 0;
+  bool ok() const noexcept {
+    return started && name_result == 0 && sched_result == 0 && affinity_result == 0;
+  }
+};
+
+namespace detail {
+template <class P>
+constexpr bool check_port() {
+  static_assert(std::is_default_constructible<typename P::thread_handle>::value,
+                "port: thread_handle must be default-constructible");
+  using start_t = bool (*)(typename P::thread_handle&, void (*)(void*), void*,
+                           const executor_options&, std::uint32_t, worker_report&) noexcept;
+  static_assert(std::is_convertible<decltype(&P::start_thread), start_t>::value,
+                "port: missing static bool start_thread(thread_handle&, void(*)(void*), void*, "
+                "const executor_options&, uint32_t, worker_report&) noexcept");
+  static_assert(std::is_convertible<decltype(&P::join_thread),
+                                    void (*)(typename P::thread_handle&) noexcept>::value,
+                "port: missing static void join_thread(thread_handle&) noexcept");
+  static_assert(
+      std::is_convertible<decltype(&P::wait_on),
+                          void (*)(std::atomic<std::uint32_t>&, std::uint32_t, std::uint64_t) noexcept>::value,
+      "port: missing static void wait_on(std::atomic<uint32_t>&, uint32_t, uint64_t) noexcept");
+  static_assert(std::is_convertible<decltype(&P::wake),
+                                    void (*)(std::atomic<std::uint32_t>&, bool) noexcept>::value,
+                "port: missing static void wake(std::atomic<uint32_t>&, bool) noexcept");
+  static_assert(std::is_convertible<decltype(&P::now_ns), std::uint64_t (*)() noexcept>::value,
+                "port: missing static uint64_t now_ns() noexcept");
+  static_assert(std::is_convertible<decltype(&P::relax), void (*)() noexcept>::value,
+                "port: missing static void relax() noexcept");
+  static_assert(std::is_convertible<decltype(&P::yield), void (*)() noexcept>::value,
+                "port: missing static void yield() noexcept");
+  static_assert(std::is_convertible<decltype(&P::context), thread_context& (*)() noexcept>::value,
+                "port: missing static thread_context& context() noexcept");
+  static_assert(std::is_convertible<decltype(&P::default_workers), std::uint32_t (*)() noexcept>::value,
+                "port: missing static uint32_t default_workers() noexcept");
+  return true;
+}
+}  // namespace detail
+
+}  // namespace errgroup
+
+#endif  // ERRGROUP_PORT_HPP

@@ -1,0 +1,122 @@
+// errgroup/queue/mpmc_ring.hpp — a bounded multi-producer multi-consumer ring (Dmitry Vyukov's
+// sequence-number design), the compact queue backend for microcontrollers.
+//
+// Requirements: T trivially copyable; Capacity a power of two >= 2 (checked, never rounded up).
+// Guarantees: no allocation (storage in-object); try_push/try_pop never block and make no system
+//   call; each operation is one CAS on a position counter plus loads/stores on its cell. Not
+//   wait-free: a producer preempted between its CAS and its publishing store delays consumers of
+//   that cell (they see it empty), but never loses it.
+// Memory ordering: everything a producer wrote before try_push(v) is visible to the consumer whose
+//   try_pop returned v.
+// Cost: Capacity * (4 + sizeof(T)) bytes plus two cache lines of positions; 64 entries of a 32-bit
+//   pointer take 512 B on a Cortex-M (Boost.Lockfree's queue pads nodes to 64 B: 4.3 KB).
+#ifndef ERRGROUP_QUEUE_MPMC_RING_HPP
+#define ERRGROUP_QUEUE_MPMC_RING_HPP
+
+#include <atomic>
+#include <cstddef>
+#include <cstdint>
+#include <type_traits>
+
+#include "../config.hpp"
+
+namespace errgroup {
+
+template <class T, std::size_t Capacity>
+class mpmc_ring {
+  static_assert(Capacity >= 2 && (Capacity & (Capacity - 1)) == 0,
+                "mpmc_ring: Capacity must be a power of two >= 2 (it is never rounded up)");
+  static_assert(Capacity <= (std::size_t{1} << 30), "mpmc_ring: Capacity must be <= 2^30");
+  static_assert(std::is_trivially_copyable<T>::value, "mpmc_ring: T must be trivially copyable");
+  static_assert(std::atomic<std::uint32_t>::is_always_lock_free,
+                "mpmc_ring needs lock-free 32-bit atomics");
+
+ public:
+  using value_type = T;
+  static constexpr std::size_t capacity = Capacity;
+
+  mpmc_ring() noexcept {
+    for (std::uint32_t i = 0; i < Capacity; ++i)
+      // relaxed: construction happens before the ring is shared (publication is the caller's).
+      cells_[i].seq.store(i, std::memory_order_relaxed);
+  }
+  mpmc_ring(const mpmc_ring&) = delete;
+  mpmc_ring& operator=(const mpmc_ring&) = delete;
+
+  [[nodiscard]] bool try_push(const T& v) noexcept {
+    // relaxed: the position is only a hint; the cell's seq (acquire below) decides.
+    std::uint32_t pos = enqueue_pos_.load(std::memory_order_relaxed);
+    for (;;) {
+      cell& c = cells_[pos & mask];
+      // (Q1) acquire: pairs with (Q4) — the consumer that freed this cell is done reading it.
+      const std::uint32_t seq = c.seq.load(std::memory_order_acquire);
+      const std::int32_t diff = static_cast<std::int32_t>(seq - pos);
+      if (diff == 0) {
+        // relaxed: claiming the position orders nothing; the data is published by (Q2).
+        if (enqueue_pos_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed,
+                                               std::memory_order_relaxed)) {
+          c.value = v;
+          // (Q2) release: publishes c.value; pairs with (Q3) in try_pop.
+          c.seq.store(pos + 1, std::memory_order_release);
+          return true;
+        }
+      } else if (diff < 0) {
+        return false;  // full: the cell still holds the value from one lap ago
+      } else {
+        // relaxed: another producer advanced; reload the hint.
+        pos = enqueue_pos_.load(std::memory_order_relaxed);
+      }
+    }
+  }
+
+  [[nodiscard]] bool try_pop(T& out) noexcept {
+    // relaxed: hint only; the cell's seq decides (see try_push).
+    std::uint32_t pos = dequeue_pos_.load(std::memory_order_relaxed);
+    for (;;) {
+      cell& c = cells_[pos & mask];
+      // (Q3) acquire: pairs with (Q2) — the value written before publication is visible.
+      const std::uint32_t seq = c.seq.load(std::memory_order_acquire);
+      const std::int32_t diff = static_cast<std::int32_t>(seq - (pos + 1));
+      if (diff == 0) {
+        // relaxed: claiming the position orders nothing; (Q3)/(Q4) order the cell.
+        if (dequeue_pos_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed,
+                                               std::memory_order_relaxed)) {
+          out = c.value;
+          // (Q4) release: our read of value completes before a producer reuses the cell; pairs
+          // with (Q1).
+          c.seq.store(pos + static_cast<std::uint32_t>(Capacity), std::memory_order_release);
+          return true;
+        }
+      } else if (diff < 0) {
+        return false;  // empty
+      } else {
+        // relaxed: another consumer advanced; reload the hint.
+        pos = dequeue_pos_.load(std::memory_order_relaxed);
+      }
+    }
+  }
+
+  // Approximate number of queued elements (exact when no operation is in flight).
+  std::size_t size_approx() const noexcept {
+    // relaxed: a racy snapshot by design; used for statistics only.
+    const std::uint32_t e = enqueue_pos_.load(std::memory_order_relaxed);
+    const std::uint32_t d = dequeue_pos_.load(std::memory_order_relaxed);
+    const std::int32_t n = static_cast<std::int32_t>(e - d);
+    return n < 0 ? 0 : static_cast<std::size_t>(n);
+  }
+
+ private:
+  static constexpr std::uint32_t mask = static_cast<std::uint32_t>(Capacity - 1);
+  struct cell {
+    std::atomic<std::uint32_t> seq;
+    T value;
+  };
+  // Producers and consumers each own a line; cells follow on their own lines.
+  alignas(cache_line) std::atomic<std::uint32_t> enqueue_pos_{0};
+  alignas(cache_line) std::atomic<std::uint32_t> dequeue_pos_{0};
+  alignas(cache_line) cell cells_[Capacity];
+};
+
+}  // namespace errgroup
+
+#endif  // ERRGROUP_QUEUE_MPMC_RING_HPP

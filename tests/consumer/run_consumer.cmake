@@ -1,0 +1,63 @@
+# Driver for errgroup's packaging tests (cmake -P), called by tests/packaging.cmake.
+#
+#   ACTION=install   -DBUILD_DIR=<errgroup build> -DPREFIX=<dir>
+#       Installs the build tree's package into a fresh PREFIX.
+#   ACTION=consumer  -DMODE=<find_package|add_subdirectory|fetchcontent> -DCONSUMER_DIR=<tests/consumer>
+#                    -DBINARY_DIR=<dir> -DERRGROUP_SOURCE_DIR=<src> -DGENERATOR=<gen>
+#                    -DCXX_COMPILER=<cxx> [-DPREFIX=<install>] [-DLAUNCHER=<ccache>] [-DBOOST_DIR=<dir>]
+#       Configures, builds and runs the consumer in a fresh BINARY_DIR.
+#
+# The consumer gets no CMAKE_CXX_FLAGS and no CXXFLAGS/LDFLAGS from the environment, so it never
+# inherits sanitizer or warning flags of errgroup's own build: it is built as a user would.
+cmake_minimum_required(VERSION 3.16)
+
+function(run)
+  execute_process(COMMAND ${ARGN} RESULT_VARIABLE rc)
+  if(NOT rc EQUAL 0)
+    string(REPLACE ";" " " cmd "${ARGN}")
+    message(FATAL_ERROR "failed (${rc}): ${cmd}")
+  endif()
+endfunction()
+
+if(ACTION STREQUAL "install")
+  file(REMOVE_RECURSE "${PREFIX}")
+  run("${CMAKE_COMMAND}" --install "${BUILD_DIR}" --prefix "${PREFIX}")
+  file(GLOB_RECURSE config "${PREFIX}/*/errgroupConfig.cmake")
+  if(NOT config)
+    message(FATAL_ERROR "no errgroupConfig.cmake under ${PREFIX}")
+  endif()
+elseif(ACTION STREQUAL "consumer")
+  unset(ENV{CXXFLAGS})
+  unset(ENV{LDFLAGS})
+  file(REMOVE_RECURSE "${BINARY_DIR}")
+  set(args -S "${CONSUMER_DIR}" -B "${BINARY_DIR}" -G "${GENERATOR}"
+    "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}"
+    "-DERRGROUP_CONSUMER_MODE=${MODE}"
+    "-DERRGROUP_SOURCE_DIR=${ERRGROUP_SOURCE_DIR}")
+  if(MODE STREQUAL "find_package")
+    list(APPEND args "-Derrgroup_ROOT=${PREFIX}")
+  endif()
+  if(LAUNCHER)
+    list(APPEND args "-DCMAKE_CXX_COMPILER_LAUNCHER=${LAUNCHER}")
+  endif()
+  if(BOOST_DIR)
+    list(APPEND args "-DBoost_DIR=${BOOST_DIR}")
+  endif()
+  run("${CMAKE_COMMAND}" ${args})
+  if(MODE STREQUAL "find_package")
+    # The package must come from PREFIX, not from some errgroup installed elsewhere.
+    file(STRINGS "${BINARY_DIR}/CMakeCache.txt" found REGEX "^errgroup_DIR:")
+    string(FIND "${found}" "${PREFIX}/" at)
+    if(NOT at GREATER -1)
+      message(FATAL_ERROR "find_package found errgroup outside ${PREFIX}: ${found}")
+    endif()
+  endif()
+  run("${CMAKE_COMMAND}" --build "${BINARY_DIR}" --config Release)
+  set(exe "${BINARY_DIR}/errgroup_consumer")
+  if(NOT EXISTS "${exe}")
+    set(exe "${BINARY_DIR}/Release/errgroup_consumer")  # multi-config generators
+  endif()
+  run("${exe}")
+else()
+  message(FATAL_ERROR "run_consumer.cmake: ACTION must be install or consumer")
+endif()

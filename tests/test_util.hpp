@@ -1,0 +1,89 @@
+// Test helpers shared by the suites: gates and latches built on atomics (no sleeps), a type that
+// counts its constructions and destructions, and the list of executors every behavioural test
+// runs against.
+#ifndef ERRGROUP_TEST_UTIL_HPP
+#define ERRGROUP_TEST_UTIL_HPP
+
+#include <atomic>
+#include <cstdint>
+#include <thread>
+
+#include <errgroup/std_thread.hpp>
+
+namespace test {
+
+// Opens once; waiters spin with yield (test code only, never in the library).
+struct gate {
+  std::atomic<bool> is_open{false};
+  void open() noexcept { is_open.store(true, std::memory_order_release); }
+  void wait() const noexcept {
+    while (!is_open.load(std::memory_order_acquire)) std::this_thread::yield();
+  }
+};
+
+// Spin until counter >= n.
+inline void await_count(const std::atomic<int>& counter, int n) {
+  while (counter.load(std::memory_order_acquire) < n) std::this_thread::yield();
+}
+
+// Counts live instances: constructions (incl. copies and moves) minus destructions.
+struct lifetime {
+  static std::atomic<int>& live() {
+    static std::atomic<int> n{0};
+    return n;
+  }
+  lifetime() noexcept { live().fetch_add(1, std::memory_order_relaxed); }
+  lifetime(const lifetime&) noexcept { live().fetch_add(1, std::memory_order_relaxed); }
+  lifetime(lifetime&&) noexcept { live().fetch_add(1, std::memory_order_relaxed); }
+  lifetime& operator=(const lifetime&) = default;
+  ~lifetime() { live().fetch_sub(1, std::memory_order_relaxed); }
+};
+
+// Raise a high-water mark.
+inline void raise_max(std::atomic<int>& m, int v) {
+  int cur = m.load(std::memory_order_relaxed);
+  while (v > cur && !m.compare_exchange_weak(cur, v, std::memory_order_relaxed)) {
+  }
+}
+
+// The executors the behavioural suite runs against. `concurrent` is false for the inline
+// executor, whose tasks run inside go(): tests that block a task on a gate need real workers.
+struct boost_pool {
+  static constexpr bool concurrent = true;
+  static constexpr const char* name = "thread_executor(boost)";
+  using type = errgroup::thread_executor<256>;
+};
+struct ring_pool {
+  static constexpr bool concurrent = true;
+  static constexpr const char* name = "ring_thread_executor";
+  using type = errgroup::ring_thread_executor<256>;
+};
+struct inline_exec {
+  static constexpr bool concurrent = false;
+  static constexpr const char* name = "inline_executor";
+  using type = errgroup::inline_executor;
+};
+
+template <class E>
+struct executor_holder;
+template <>
+struct executor_holder<inline_exec> {
+  errgroup::inline_executor ex;
+  explicit executor_holder(std::uint32_t = 2, std::uint32_t = 0) {}
+};
+template <class E>
+struct executor_holder {
+  typename E::type ex;
+  static errgroup::executor_options opts(std::uint32_t workers, std::uint32_t spin) {
+    errgroup::executor_options o;
+    o.workers = workers;
+    o.spin = spin;
+    return o;
+  }
+  explicit executor_holder(std::uint32_t workers = 2, std::uint32_t spin = 200)
+      : ex(opts(workers, spin)) {}
+};
+
+}  // namespace test
+
+#endif
