@@ -55,6 +55,11 @@ void free(void* p) {
 }
 #endif
 
+// The replacements below pair operator new with std::free by design (they are the allocator).
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
+#endif
+
 void* operator new(std::size_t n) {
   heap::note();
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;

@@ -301,6 +301,9 @@ TEMPLATE_TEST_CASE("wait_for times out, loses nothing, and wait() then succeeds"
   test::await_count(started, 1);
   REQUIRE(g.wait_for(std::chrono::milliseconds(2)) == status::timeout);
   REQUIRE(g.wait_for(std::chrono::nanoseconds(0)) == status::timeout);
+  REQUIRE(g.wait_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(1)) ==
+          status::timeout);
+  REQUIRE(g.wait_until_ns(h.ex.now_ns()) == status::timeout);
   REQUIRE(g.outstanding() == 1);
   gate.open();
   REQUIRE_FALSE(g.wait());

@@ -212,7 +212,12 @@ class group_base {
     const std::uint64_t now = ex_.now_ns();
     return wait_until_ns(ns <= 0 ? now : now + static_cast<std::uint64_t>(ns));
   }
-  // Deadline on the port's monotonic clock (now_ns()), in nanoseconds.
+  // As wait_for(t - Clock::now()): any std::chrono clock (steady_clock for real deadlines).
+  template <class Clock, class Duration>
+  [[nodiscard]] status wait_until(std::chrono::time_point<Clock, Duration> t) noexcept {
+    return wait_for(t - Clock::now());
+  }
+  // Deadline on the port's monotonic clock (executor().now_ns()), in nanoseconds.
   [[nodiscard]] status wait_until_ns(std::uint64_t deadline_ns) noexcept;
 
   // Go: g.SetLimit(n). n < 0: no limit. At most n tasks of this group are outstanding (queued or
