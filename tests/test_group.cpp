@@ -309,6 +309,8 @@ TEMPLATE_TEST_CASE("wait_for times out, loses nothing, and wait() then succeeds"
   REQUIRE_FALSE(g.wait());
   REQUIRE(ran.load() == 1);
   REQUIRE(g.wait_for(std::chrono::seconds(0)) == status::ok);
+  REQUIRE(g.wait_for(std::chrono::hours::max()) == status::ok);  // no overflow: "forever"
+  REQUIRE(g.wait_for(std::chrono::seconds(-5)) == status::ok);   // negative: a poll
 }
 
 TEMPLATE_TEST_CASE("a parked waiter is woken by the last task", "[group][wait]", POOLS) {

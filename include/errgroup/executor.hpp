@@ -187,9 +187,36 @@ class executor_base {
 static_assert(std::atomic<std::uint32_t>::is_always_lock_free, "errgroup needs lock-free 32-bit atomics");
 static_assert(std::atomic<bool>::is_always_lock_free, "errgroup needs lock-free atomic<bool>");
 
+namespace detail {
+// executor_base's port services, forwarded to a port's static functions.
+template <class Port>
+class port_executor : public executor_base {
+  static_assert(check_port<Port>(), "");
+
+ public:
+  void wait_on(std::atomic<std::uint32_t>& w, std::uint32_t expected,
+               std::uint64_t deadline_ns) noexcept override {
+    Port::wait_on(w, expected, deadline_ns);
+  }
+  void wake(std::atomic<std::uint32_t>& w, bool all) noexcept override { Port::wake(w, all); }
+  std::uint64_t now_ns() noexcept override { return Port::now_ns(); }
+  void relax() noexcept override { Port::relax(); }
+  void yield() noexcept override { Port::yield(); }
+  thread_context& context() noexcept override { return Port::context(); }
+
+ protected:
+  using executor_base::executor_base;
+};
+}  // namespace detail
+
 template <class Port, class Queue, std::size_t MaxWorkers = 64>
-class basic_executor final : public executor_base {
-  static_assert(detail::check_port<Port>(), "");
+class basic_executor final : public detail::port_executor<Port> {
+  using base = detail::port_executor<Port>;
+  using base::spin_;
+  using base::workers_;
+  using base::work_ec_;
+  using base::count_enqueued;
+  using base::count_dequeued;
   static_assert(std::is_same<typename Queue::value_type, job*>::value,
                 "basic_executor: Queue must hold job* (e.g. mpmc_ring<job*, N>)");
   static_assert(MaxWorkers >= 1, "basic_executor: MaxWorkers must be >= 1");
@@ -203,8 +230,7 @@ class basic_executor final : public executor_base {
   // Effects: starts min(options.workers or Port::default_workers(), MaxWorkers) workers and
   //   applies options' name / scheduling / affinity to each; outcomes are in report(i).
   // Not real-time: creates threads (the port may allocate their stacks).
-  explicit basic_executor(const executor_options& options = {}) noexcept
-      : executor_base(options.spin) {
+  explicit basic_executor(const executor_options& options = {}) noexcept : base(options.spin) {
     std::uint32_t n = options.workers != 0 ? options.workers : Port::default_workers();
     ERRGROUP_ASSERT(n <= MaxWorkers, "errgroup: options.workers exceeds the executor's MaxWorkers");
     if (n > MaxWorkers) n = static_cast<std::uint32_t>(MaxWorkers);
@@ -252,15 +278,6 @@ class basic_executor final : public executor_base {
     return true;
   }
 
-  void wait_on(std::atomic<std::uint32_t>& w, std::uint32_t expected,
-               std::uint64_t deadline_ns) noexcept override {
-    Port::wait_on(w, expected, deadline_ns);
-  }
-  void wake(std::atomic<std::uint32_t>& w, bool all) noexcept override { Port::wake(w, all); }
-  std::uint64_t now_ns() noexcept override { return Port::now_ns(); }
-  void relax() noexcept override { Port::relax(); }
-  void yield() noexcept override { Port::yield(); }
-  thread_context& context() noexcept override { return Port::context(); }
 
  private:
   static void worker_entry(void* self) noexcept { static_cast<basic_executor*>(self)->loop(); }
@@ -314,11 +331,9 @@ class basic_executor final : public executor_base {
 
 // Runs each job on the submitting thread, inside try_submit: go() returns after the task ran.
 template <class Port>
-class basic_inline_executor final : public executor_base {
-  static_assert(detail::check_port<Port>(), "");
-
+class basic_inline_executor final : public detail::port_executor<Port> {
  public:
-  basic_inline_executor() noexcept : executor_base(0) {}
+  basic_inline_executor() noexcept : detail::port_executor<Port>(0) {}
   ~basic_inline_executor() = default;
 
   bool try_submit(job* j) noexcept override {
@@ -326,15 +341,6 @@ class basic_inline_executor final : public executor_base {
     return true;
   }
   bool try_run_one() noexcept override { return false; }
-  void wait_on(std::atomic<std::uint32_t>& w, std::uint32_t expected,
-               std::uint64_t deadline_ns) noexcept override {
-    Port::wait_on(w, expected, deadline_ns);
-  }
-  void wake(std::atomic<std::uint32_t>& w, bool all) noexcept override { Port::wake(w, all); }
-  std::uint64_t now_ns() noexcept override { return Port::now_ns(); }
-  void relax() noexcept override { Port::relax(); }
-  void yield() noexcept override { Port::yield(); }
-  thread_context& context() noexcept override { return Port::context(); }
 };
 
 }  // namespace errgroup

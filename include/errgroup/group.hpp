@@ -208,9 +208,14 @@ class group_base {
   // hard deadline uses help_policy::never.
   template <class Rep, class Period>
   [[nodiscard]] status wait_for(std::chrono::duration<Rep, Period> d) noexcept {
-    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+    using D = std::chrono::duration<Rep, Period>;
     const std::uint64_t now = ex_.now_ns();
-    return wait_until_ns(ns <= 0 ? now : now + static_cast<std::uint64_t>(ns));
+    if (d <= D::zero()) return wait_until_ns(now);
+    // Durations beyond ~292 years (e.g. hours::max()) mean "no deadline", not an overflow.
+    if (d >= std::chrono::duration_cast<D>(std::chrono::nanoseconds::max()))
+      return wait_until_ns(no_deadline);
+    const auto ns = std::chrono::duration_cast<std::chrono::nanoseconds>(d).count();
+    return wait_until_ns(now + static_cast<std::uint64_t>(ns));
   }
   // As wait_for(t - Clock::now()): any std::chrono clock (steady_clock for real deadlines).
   template <class Clock, class Duration>
@@ -423,6 +428,16 @@ class group_base {
   }
   static void run(job* j) noexcept;
 
+  // Passes a possibly consumed worker wake-up on when a helping waiter that slept on work_ec
+  // leaves: one notify (E3) on work_ec, so a queued job never waits for the next submit.
+  struct baton {
+    executor_base& ex;
+    bool armed = false;
+    ~baton() {
+      if (armed) ex.work_ec().notify(ex, /*all=*/false);
+    }
+  };
+
   template <class T, std::size_t SlotBytes>
   static error call_impl(detail::slot_header* h, const stop_token* tok, bool run_it,
                          detail::exception_holder* thrown) noexcept;
@@ -567,6 +582,7 @@ inline status group_base::reserve(bool block) noexcept {
 // go() at the limit or capacity: help, then park until a task of this group finishes.
 inline status group_base::block_until_room(thread_context& ctx) noexcept {
   const std::uint32_t k = own_frames(ctx);
+  baton b{ex_};  // see wait_until_ns()
   // seq_cst: the deadlock check below compares this counter with state_; both sides of the
   // check use seq_cst so two blocked threads cannot both miss each other's contribution.
   if (k != 0) inner_blocked_.fetch_add(k, std::memory_order_seq_cst);
@@ -615,7 +631,8 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
     if (room || deadlocked || stop_.requested()) {
       ec.cancel_wait();
     } else {
-      (void)ec.wait(key, no_deadline, ex_);  // (E2)
+      const bool notified = ec.wait(key, no_deadline, ex_);  // (E2)
+      if (&ec == &ex_.work_ec() && notified) b.armed = true;
     }
     // relaxed: unregistering publishes nothing; a finisher that still sees us just notifies.
     state_.fetch_sub(blocked_one, std::memory_order_relaxed);
@@ -690,6 +707,10 @@ inline error group_base::first_failure() {
 inline status group_base::wait_until_ns(std::uint64_t deadline_ns) noexcept {
   thread_context& ctx = ex_.context();
   if (own_frames(ctx) != 0) return status::would_deadlock;
+  // A helping waiter sleeps on work_ec beside the workers, so a submit's notify-one may wake it
+  // instead of a worker. If it then leaves without running that job, the job would sit in the
+  // queue while the workers sleep: on the way out it passes the wake-up on (see baton below).
+  baton b{ex_};
   for (std::uint32_t spins = 0;; ++spins) {
     // (A1) acquire: pairs with (R1); count 0 means every task's effects are visible.
     const std::uint32_t s = state_.load(std::memory_order_acquire);
@@ -717,7 +738,8 @@ inline status group_base::wait_until_ns(std::uint64_t deadline_ns) noexcept {
       // registered on work_ec, where a submit's notify may have picked us).
       ec.cancel_wait();
     } else {
-      (void)ec.wait(key, deadline_ns, ex_);  // (E2)
+      const bool notified = ec.wait(key, deadline_ns, ex_);  // (E2)
+      if (helping && notified) b.armed = true;
     }
     // relaxed: unregistering publishes nothing; a finisher that still sees us just notifies.
     state_.fetch_sub(waiter_one, std::memory_order_relaxed);
