@@ -580,3 +580,44 @@ TEMPLATE_TEST_CASE("reset refuses while tasks are outstanding", "[group]", POOLS
   REQUIRE_FALSE(g.wait());
   REQUIRE(g.reset() == status::ok);
 }
+
+TEMPLATE_TEST_CASE("wake_policy::poll: parked workers find work with no wake-up call",
+                   "[group][realtime]", POOLS) {
+  errgroup::executor_options o;
+  o.workers = 2;
+  o.spin = 0;  // workers park at once
+  o.wake = errgroup::wake_policy::poll;
+  o.poll_interval_us = 50;
+  typename TestType::type ex(o);
+  errgroup::group_options go;
+  go.help = errgroup::help_policy::never;  // only the polling workers can run the tasks
+  errgroup::group<8> g(ex, go);
+  const auto me = std::this_thread::get_id();
+  std::atomic<int> n{0}, on_waiter{0};
+  for (int round = 0; round < 50; ++round) {
+    for (int i = 0; i < 4; ++i)
+      REQUIRE(g.try_go([&] {
+        n.fetch_add(1);
+        if (std::this_thread::get_id() == me) on_waiter.fetch_add(1);
+      }) == status::ok);
+    REQUIRE_FALSE(g.wait());
+  }
+  REQUIRE(n.load() == 200);
+  REQUIRE(on_waiter.load() == 0);
+}
+
+TEMPLATE_TEST_CASE("wait_policy::spin: waits and blocked go() spin instead of parking",
+                   "[group][realtime]", ALL_EXECUTORS) {
+  test::executor_holder<TestType> h(2, 0);
+  errgroup::group_options go;
+  go.waiting = errgroup::wait_policy::spin;
+  errgroup::group<4> g(h.ex, go);
+  REQUIRE(g.set_limit(2) == status::ok);
+  std::atomic<int> n{0};
+  for (int round = 0; round < 100; ++round) {
+    for (int i = 0; i < 6; ++i) REQUIRE(g.go([&n] { n.fetch_add(1); }) == status::ok);
+    REQUIRE_FALSE(g.wait());
+    REQUIRE(g.wait_for(std::chrono::microseconds(10)) == status::ok);
+  }
+  REQUIRE(n.load() == 600);
+}

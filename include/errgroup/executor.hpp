@@ -230,7 +230,11 @@ class basic_executor final : public detail::port_executor<Port> {
   // Effects: starts min(options.workers or Port::default_workers(), MaxWorkers) workers and
   //   applies options' name / scheduling / affinity to each; outcomes are in report(i).
   // Not real-time: creates threads (the port may allocate their stacks).
-  explicit basic_executor(const executor_options& options = {}) noexcept : base(options.spin) {
+  explicit basic_executor(const executor_options& options = {}) noexcept
+      : base(options.spin),
+        wake_on_submit_(options.wake == wake_policy::on_submit),
+        poll_ns_(static_cast<std::uint64_t>(options.poll_interval_us == 0 ? 1 : options.poll_interval_us) *
+                 1000u) {
     std::uint32_t n = options.workers != 0 ? options.workers : Port::default_workers();
     ERRGROUP_ASSERT(n <= MaxWorkers, "errgroup: options.workers exceeds the executor's MaxWorkers");
     if (n > MaxWorkers) n = static_cast<std::uint32_t>(MaxWorkers);
@@ -258,10 +262,12 @@ class basic_executor final : public detail::port_executor<Port> {
     return true;
   }
 
-  // Non-blocking guarantee: one queue push; a system call (futex wake) only if a worker is parked.
+  // Non-blocking guarantee: one queue push; a system call (futex wake) only if a worker is parked
+  // and the wake policy is on_submit. Under wake_policy::poll: never a system call.
   bool try_submit(job* j) noexcept override {
     if (!queue_.try_push(j)) return false;
     count_enqueued();
+    if (!wake_on_submit_) return true;  // parked workers find it within poll_interval_us
     // (F1) seq_cst fence: orders the push before the sleeper check (store->load); pairs with the
     // seq_cst registration (E1) + fence (F2) of a parking worker, so either it sees the job or we
     // see it registered.
@@ -319,10 +325,13 @@ class basic_executor final : public detail::port_executor<Port> {
         work_ec_.cancel_wait();
         return;
       }
-      work_ec_.wait(key, no_deadline, *this);  // (E2)
+      // (E2); under wake_policy::poll, also wake up on our own to look at the queue.
+      work_ec_.wait(key, wake_on_submit_ ? no_deadline : Port::now_ns() + poll_ns_, *this);
     }
   }
 
+  const bool wake_on_submit_;
+  const std::uint64_t poll_ns_;
   alignas(cache_line) Queue queue_;
   alignas(cache_line) std::atomic<bool> stopping_{false};
   typename Port::thread_handle threads_[MaxWorkers];

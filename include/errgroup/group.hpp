@@ -70,6 +70,13 @@ enum class help_policy : std::uint8_t {
   never,       // no: for a real-time caller that must not run foreign work
 };
 
+// What a thread does when wait()/go() has nothing left to help with.
+enum class wait_policy : std::uint8_t {
+  park,  // spin executor.spin() times, then park on a futex (a system call); the default
+  spin,  // never park and never yield: spin (relax) until done or the deadline. For a real-time
+         // thread that must make no system call; it burns its core while it waits.
+};
+
 // What an exception escaping a task does (only meaningful when exceptions are enabled).
 enum class exception_policy : std::uint8_t {
   rethrow,    // recorded as errc::task_threw; if it was the first failure, wait() rethrows it
@@ -80,6 +87,7 @@ enum class exception_policy : std::uint8_t {
 struct group_options {
   errgroup::on_error on_error = errgroup::on_error::keep_going;
   help_policy help = help_policy::run_queued;
+  errgroup::wait_policy waiting = errgroup::wait_policy::park;
   exception_policy exceptions = exception_policy::rethrow;
   // If set, stopping `parent` (or any of its ancestors) stops this group too. The parent must
   // outlive this group (asserted).
@@ -393,6 +401,15 @@ class group_base {
     return reinterpret_cast<detail::slot_header*>(slots_ + static_cast<std::size_t>(i) * stride_);
   }
 
+  // Back off once without blocking: yield the CPU, or only relax() under wait_policy::spin
+  // (sched_yield is a system call).
+  void pause() noexcept {
+    if (opts_.waiting == wait_policy::spin)
+      ex_.relax();
+    else
+      ex_.yield();
+  }
+
   bool may_help(thread_context& ctx) const noexcept {
     return opts_.help == help_policy::run_queued && ctx.depth < max_help_depth;
   }
@@ -548,7 +565,7 @@ status group_base::submit(F&& f, bool block) noexcept {
       return status::queue_full;
     }
     thread_context& ctx = ex_.context();
-    if (!(may_help(ctx) && ex_.try_run_one())) ex_.yield();
+    if (!(may_help(ctx) && ex_.try_run_one())) pause();
   }
   return status::ok;
 }
@@ -609,7 +626,7 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
       if (k != 0) inner_blocked_.fetch_add(k, std::memory_order_seq_cst);
       if (ran) continue;
     }
-    if (spins < ex_.spin()) {
+    if (spins < ex_.spin() || opts_.waiting == wait_policy::spin) {
       ex_.relax();
       continue;
     }
@@ -717,7 +734,7 @@ inline status group_base::wait_until_ns(std::uint64_t deadline_ns) noexcept {
     if ((s & count_mask) == 0) return status::ok;
     if (may_help(ctx) && ex_.try_run_one()) continue;
     if (deadline_ns != no_deadline && ex_.now_ns() >= deadline_ns) return status::timeout;
-    if (spins < ex_.spin()) {
+    if (spins < ex_.spin() || opts_.waiting == wait_policy::spin) {
       ex_.relax();
       continue;
     }

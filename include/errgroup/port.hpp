@@ -63,11 +63,20 @@ enum class sched_policy : std::uint8_t {
   round_robin,  // real-time round robin (Linux SCHED_RR)
 };
 
+// How a submit reaches a parked worker.
+enum class wake_policy : std::uint8_t {
+  on_submit,  // a submit wakes one parked worker: one futex wake, a system call (lowest latency)
+  poll,       // a submit never makes a system call; parked workers re-check the queue every
+              // poll_interval_us (for real-time submitters; a helping waiter runs the work meanwhile)
+};
+
 // Settings applied to each worker at construction. Everything a port cannot honour is reported in
 // the worker's worker_report, never silently ignored.
 struct executor_options {
   std::uint32_t workers = 0;          // 0: the port's default_workers()
   std::uint32_t spin = 2000;          // relax() iterations a worker / waiter spins before parking
+  errgroup::wake_policy wake = errgroup::wake_policy::on_submit;
+  std::uint32_t poll_interval_us = 200;  // wake_policy::poll: how often a parked worker looks
   const char* name = "errgroup";      // workers are named "<name>-<index>" (truncated to OS limit)
   sched_policy policy = sched_policy::inherit;
   int priority = 0;                   // policy priority (Linux: 1..99 for fifo/round_robin)
