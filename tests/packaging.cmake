@@ -12,20 +12,19 @@
 set(_errgroup_build_lock errgroup_build_tree)
 
 # --- header-alone compile check ------------------------------------------------------------------
-set(_inc_core "${PROJECT_SOURCE_DIR}/include")
-set(_inc_port "${PROJECT_SOURCE_DIR}/port/std_thread/include")
-file(GLOB _core_headers CONFIGURE_DEPENDS
-  "${_inc_core}/errgroup/*.hpp" "${_inc_core}/errgroup/queue/*.hpp")
-file(GLOB _port_headers CONFIGURE_DEPENDS "${_inc_port}/errgroup/*.hpp")
-
+set(_header_roots "${PROJECT_SOURCE_DIR}/include" "${PROJECT_SOURCE_DIR}/port/std_thread/include"
+  "${PROJECT_SOURCE_DIR}/port/bare_metal/include")
 set(_header_tus "")
-foreach(_h IN LISTS _core_headers _port_headers)
-  string(FIND "${_h}" "${_inc_port}/" _in_port)
-  if(_in_port EQUAL 0)
-    file(RELATIVE_PATH _rel "${_inc_port}" "${_h}")
-  else()
-    file(RELATIVE_PATH _rel "${_inc_core}" "${_h}")
-  endif()
+set(_headers "")
+foreach(_root IN LISTS _header_roots)
+  file(GLOB_RECURSE _hs CONFIGURE_DEPENDS "${_root}/errgroup/*.hpp")
+  foreach(_h IN LISTS _hs)
+    file(RELATIVE_PATH _rel "${_root}" "${_h}")
+    list(APPEND _headers "${_rel}")
+  endforeach()
+endforeach()
+
+foreach(_rel IN LISTS _headers)
   string(MAKE_C_IDENTIFIER "${_rel}" _id)
   set(_tu "${CMAKE_CURRENT_BINARY_DIR}/header_alone/${_id}.cpp")
   # Included twice: the second include checks the include guard. file(CONFIGURE) rewrites the
@@ -40,7 +39,7 @@ add_library(errgroup_header_alone OBJECT ${_header_tus})
 add_library(errgroup_header_alone_noexcept OBJECT ${_header_tus})
 foreach(_t errgroup_header_alone errgroup_header_alone_noexcept)
   # std_thread brings the core, Threads and Boost::headers (for queue/boost_lockfree.hpp).
-  target_link_libraries(${_t} PRIVATE errgroup::std_thread errgroup_dev_flags)
+  target_link_libraries(${_t} PRIVATE errgroup::std_thread errgroup::bare_metal errgroup_dev_flags)
   target_compile_options(${_t} PRIVATE -Werror)
 endforeach()
 target_compile_options(errgroup_header_alone_noexcept PRIVATE -fno-exceptions -fno-rtti)

@@ -184,7 +184,9 @@ class executor_base {
   std::atomic<std::uint32_t> max_depth_{0};
 };
 
-static_assert(std::atomic<std::uint32_t>::is_always_lock_free, "errgroup needs lock-free 32-bit atomics");
+static_assert(std::atomic<std::uint32_t>::is_always_lock_free,
+              "errgroup needs lock-free 32-bit atomics (compare-and-swap); Cortex-M0/M0+ "
+              "(armv6-m) has none and is not supported");
 static_assert(std::atomic<bool>::is_always_lock_free, "errgroup needs lock-free atomic<bool>");
 
 namespace detail {

@@ -1,0 +1,16 @@
+// firmware/fw_config.hpp — errgroup configuration for the firmware images, force-included
+// (-include) before any errgroup header.
+//  * ERRGROUP_ASSERT: the default (assert) pulls __assert_func -> fiprintf -> malloc into the
+//    image; report through semihosting instead.
+//  * ERRGROUP_STATS 0: Cortex-M has no lock-free 64-bit atomics (the counters are 64-bit).
+//  * ERRGROUP_CACHE_LINE 8: Cortex-M3/M4 have no data cache and one core; padding hot fields to
+//    64 B would only waste RAM (8 = alignof(max_align_t), the slots' own alignment).
+#ifndef FW_CONFIG_HPP
+#define FW_CONFIG_HPP
+
+extern "C" [[noreturn]] void fw_assert_failed(const char* msg) noexcept;
+#define ERRGROUP_ASSERT(cond, msg) ((cond) ? (void)0 : fw_assert_failed(msg))
+#define ERRGROUP_STATS 0
+#define ERRGROUP_CACHE_LINE 8
+
+#endif  // FW_CONFIG_HPP

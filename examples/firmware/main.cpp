@@ -1,0 +1,162 @@
+// firmware/main.cpp — an errgroup workload on the bare-metal port, checked on the target and
+// reported through semihosting. Exit code 0: every check passed; otherwise the number of the
+// first failed check (ctest reports QEMU's non-zero exit as a failure).
+//
+// Checks: a limit holds while go() blocks and runs queued tasks itself (helping); the first error
+// wins and stops the group (later tasks skipped, go() refused); a task waiting on its own group is
+// refused; nested groups run through helping; an interrupt handler (SysTick) submits with try_go
+// and the main loop runs the tasks from poll(); wait_for's deadline uses the SysTick clock.
+#include <cstdint>
+
+#include <errgroup/bare_metal.hpp>
+
+#include "semihosting.hpp"
+
+namespace sh = fw::semihosting;
+
+namespace {
+
+constexpr errgroup::error_domain fw_domain{"fw", [](std::int32_t c) noexcept -> const char* {
+  return c == 42 ? "sensor 3 failed" : "fw error";
+}};
+
+errgroup::cooperative_executor<16> ex;  // static storage: constructed by the init arrays
+
+int failures = 0;
+int first_failed = 0;
+void check(bool ok, int id, const char* what) {
+  sh::write0(ok ? "  ok   " : "  FAIL ");
+  sh::write0(what);
+  sh::write0("\n");
+  if (!ok && failures++ == 0) first_failed = id;
+}
+
+// 1. Limit: 12 tasks, limit 3. go() blocks at the limit and runs queued tasks (helping), so at
+//    most 3 are ever outstanding.
+void test_limit() {
+  errgroup::group<8> g(ex);
+  check(g.set_limit(3) == errgroup::status::ok, 1, "set_limit(3)");
+  struct ctx_t {
+    errgroup::group<8>* g;
+    std::uint32_t max_outstanding = 0;
+    std::uint32_t sum = 0;
+  } c{&g};
+  bool all_ok = true;
+  for (std::uint32_t i = 1; i <= 12; ++i) {
+    all_ok &= g.go([&c, i] {
+      const std::uint32_t o = c.g->outstanding();
+      if (o > c.max_outstanding) c.max_outstanding = o;
+      c.sum += i;
+    }) == errgroup::status::ok;
+  }
+  check(all_ok, 2, "go() accepted 12 tasks at limit 3");
+  check(!g.wait(), 3, "wait() returns success");
+  check(c.sum == 78, 4, "every task ran once (sum 1..12 == 78)");
+  check(c.max_outstanding <= 3 && c.max_outstanding >= 1, 5, "never more than 3 outstanding");
+  check(g.try_go([] {}) == errgroup::status::ok && g.try_go([] {}) == errgroup::status::ok &&
+            g.try_go([] {}) == errgroup::status::ok &&
+            g.try_go([] {}) == errgroup::status::limit_reached,
+        6, "try_go at the limit: limit_reached");
+  check(!g.wait(), 7, "wait() after try_go");
+}
+
+// 2. First error + stop (Go's WithContext): task 3 fails; tasks queued after it are skipped.
+void test_first_error() {
+  errgroup::group<8> g(ex, errgroup::group_options::with_context());
+  std::uint32_t ran = 0;
+  for (std::int32_t i = 0; i < 8; ++i) {
+    (void)g.go([&ran, i]() -> errgroup::error {
+      ++ran;
+      if (i == 3) return errgroup::error(42, fw_domain);
+      if (i > 3) return errgroup::error(7);  // never runs: the group stopped at task 3
+      return {};
+    });
+  }
+  const errgroup::error e = g.wait();
+  check(e.code() == 42, 10, "wait() returns the first error (42)");
+  check(e.message()[0] == 's', 11, "its message comes from the error_domain");
+  check(ran == 4, 12, "tasks after the failure were skipped (4 ran)");
+  check(g.stop_requested(), 13, "the first error stopped the group");
+  check(g.go([] {}) == errgroup::status::stopped, 14, "go() on a stopped group: stopped");
+  check(g.reset() == errgroup::status::ok && g.go([] {}) == errgroup::status::ok && !g.wait(), 15,
+        "reset() starts a new round");
+}
+
+// 3. Nested groups and the self-wait refusal.
+void test_nested() {
+  errgroup::group<4> outer(ex);
+  std::uint32_t inner_sum = 0;
+  errgroup::error self_wait{};
+  (void)outer.go([&]() -> errgroup::error {
+    errgroup::group<4> inner(ex);
+    for (std::uint32_t i = 1; i <= 4; ++i) (void)inner.go([&inner_sum, i] { inner_sum += i; });
+    self_wait = outer.wait();  // waiting for ourselves: refused at once
+    return inner.wait();
+  });
+  check(!outer.wait(), 20, "nested group: outer wait succeeds");
+  check(inner_sum == 10, 21, "nested group: inner tasks ran (helping)");
+  check(self_wait.code() == static_cast<std::int32_t>(errgroup::errc::wait_inside_task), 22,
+        "wait() inside its own task: errc::wait_inside_task");
+}
+
+// 4. Interrupts submit; the main loop runs. SysTick fires at 1 kHz and submits 5 tasks.
+errgroup::group<8>* isr_group = nullptr;
+volatile std::uint32_t isr_submitted = 0;
+volatile std::uint32_t isr_ran = 0;
+
+}  // namespace
+
+extern "C" void SysTick_Handler() {
+  errgroup::systick_clock::on_tick();
+  if (isr_group != nullptr && isr_submitted < 5) {
+    if (isr_group->try_go([] { isr_ran = isr_ran + 1; }) == errgroup::status::ok)
+      isr_submitted = isr_submitted + 1;
+  }
+}
+
+namespace {
+
+void test_interrupts() {
+  errgroup::group<8> g(ex);
+  isr_group = &g;
+  const std::uint64_t t0 = ex.now_ns();
+  while (isr_submitted < 5 && ex.now_ns() - t0 < 2000000000u) (void)ex.poll();  // main loop
+  isr_group = nullptr;
+  check(isr_submitted == 5, 30, "SysTick handler submitted 5 tasks with try_go");
+  check(!g.wait() && isr_ran == 5, 31, "they ran on the main loop (poll/wait)");
+  check(ex.now_ns() > t0, 32, "the SysTick clock advances");
+
+  // wait_for: an empty group is ok at once; a task that spins 20 ms makes wait_for(5 ms) late by
+  // at most that one job (it is run by the waiter), and the clock saw the 20 ms go by.
+  (void)g.go([] {
+    const std::uint64_t s = ex.now_ns();
+    while (ex.now_ns() - s < 20000000u) {
+    }
+  });
+  const std::uint64_t w0 = ex.now_ns();
+  const errgroup::status st = g.wait_for(std::chrono::milliseconds(5));
+  const std::uint64_t took = ex.now_ns() - w0;
+  check(st == errgroup::status::ok && took >= 20000000u && took < 1000000000u, 33,
+        "wait_for runs the queued job and measures time with SysTick");
+}
+
+}  // namespace
+
+int main() {
+  sh::write0("errgroup bare-metal firmware\n");
+  errgroup::systick_clock::start(25000000u, 1000u);  // MPS2: 25 MHz; 1 ms ticks
+  test_limit();
+  test_first_error();
+  test_nested();
+  test_interrupts();
+  if (failures != 0) {
+    sh::write0("FAILED checks: ");
+    sh::write_u32(static_cast<std::uint32_t>(failures));
+    sh::write0(", first: ");
+    sh::write_u32(static_cast<std::uint32_t>(first_failed));
+    sh::write0("\n");
+    return first_failed;
+  }
+  sh::write0("all checks passed\n");
+  return 0;
+}
