@@ -286,6 +286,16 @@ class basic_executor final : public detail::port_executor<Port> {
     return true;
   }
 
+  // Effects: runs queued jobs on the calling thread until the queue is empty or max_jobs have
+  //   run (jobs submitted meanwhile run too). The main loop's call on a port without threads
+  //   (bare metal: zero workers); on a threaded port, a way to lend the caller's core.
+  // Returns: how many jobs ran.
+  std::uint32_t poll(std::uint32_t max_jobs = ~std::uint32_t{0}) noexcept {
+    std::uint32_t n = 0;
+    while (n < max_jobs && try_run_one()) ++n;
+    return n;
+  }
+
 
  private:
   static void worker_entry(void* self) noexcept { static_cast<basic_executor*>(self)->loop(); }

@@ -3,7 +3,7 @@
 //
 // Provides:
 //   errgroup::basic_bare_metal_port<Clock, Idle>  the port traits (see errgroup/port.hpp)
-//   errgroup::basic_cooperative_executor<Port, Queue>  an executor with no workers: jobs run on
+//   errgroup::basic_cooperative_executor<Port, Queue>  basic_executor with no workers: jobs run on
 //                                                  the main loop, from poll(), and inside wait()
 //                                                  and a blocked go() (helping)
 //   errgroup::cooperative_executor<QueueCapacity = 32>  the above with the systick clock (Cortex-M)
@@ -207,60 +207,13 @@ struct basic_bare_metal_port {
 
 // ---- the executor -------------------------------------------------------------------------------
 
-// An executor with no workers: a bounded lock-free queue that the main loop drains (poll()) and
-// that waiters drain while they wait (the core's helping). Interrupt handlers may submit.
-// Same submit protocol as basic_executor (push, fence (F1), notify if a waiter is registered), so
-// a main loop parked in wait() on the event count sees a task an ISR submitted.
+// The core's basic_executor on this port: start_thread() starts nothing and default_workers() is
+// 0, so it has no workers. Jobs wait in the bounded lock-free queue until the main loop drains
+// it (ex.poll()) or a waiter helps. try_submit is the core's (push, fence (F1), notify if a
+// waiter is registered): callable from an interrupt handler; a main loop parked in wait() on the
+// event count sees a task an ISR submitted.
 template <class Port, class Queue>
-class basic_cooperative_executor final : public detail::port_executor<Port> {
-  using base = detail::port_executor<Port>;
-  using base::work_ec_;
-  using base::count_enqueued;
-  using base::count_dequeued;
-  static_assert(std::is_same<typename Queue::value_type, job*>::value,
-                "basic_cooperative_executor: Queue must hold job* (e.g. mpmc_ring<job*, N>)");
-
- public:
-  using port_type = Port;
-  using queue_type = Queue;
-  static constexpr std::size_t queue_capacity = Queue::capacity;
-
-  // spin: relax() iterations a waiter spins before it registers on the event count and idles.
-  explicit basic_cooperative_executor(std::uint32_t spin = 16) noexcept : base(spin) {}
-  ~basic_cooperative_executor() = default;
-
-  // Non-blocking guarantee: one queue push and a fence; callable from an interrupt handler.
-  bool try_submit(job* j) noexcept override {
-    if (!queue_.try_push(j)) return false;
-    count_enqueued();
-    // (F1) seq_cst fence: push before the sleeper check; pairs with the waiter's seq_cst
-    // registration (E1) (as in basic_executor::try_submit).
-    std::atomic_thread_fence(std::memory_order_seq_cst);
-    if (work_ec_.has_sleepers()) work_ec_.notify(*this, /*all=*/false);
-    return true;
-  }
-
-  // Pops one queued job and runs it here. Main loop only (not from an interrupt handler).
-  bool try_run_one() noexcept override {
-    job* j = nullptr;
-    if (!queue_.try_pop(j)) return false;
-    count_dequeued(true);
-    j->run(j);
-    return true;
-  }
-
-  // Effects: runs queued jobs on the caller (the main loop) until the queue is empty or
-  //   max_jobs have run; jobs submitted meanwhile (by those jobs or by interrupts) run too.
-  // Returns: how many ran. Main loop only.
-  std::uint32_t poll(std::uint32_t max_jobs = ~std::uint32_t{0}) noexcept {
-    std::uint32_t n = 0;
-    while (n < max_jobs && try_run_one()) ++n;
-    return n;
-  }
-
- private:
-  Queue queue_;
-};
+using basic_cooperative_executor = basic_executor<Port, Queue, 1>;
 
 #if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
 using bare_metal_port = basic_bare_metal_port<systick_clock, spin_idle>;

@@ -1,0 +1,651 @@
+// errgroup/freertos.hpp — the FreeRTOS port: workers are FreeRTOS tasks created with
+// xTaskCreateStatic (their stacks and TCBs live inside the executor object), parking is a
+// direct-to-task notification on an index of the port's own, the clock is the tick count.
+// Nothing here calls pvPortMalloc: the port works with configSUPPORT_DYNAMIC_ALLOCATION 0.
+//
+// Provides:
+//   errgroup::basic_freertos_port<StackDepth>   the port traits (see errgroup/port.hpp)
+//   errgroup::freertos_port                     the same with ERRGROUP_FREERTOS_STACK_DEPTH
+//   errgroup::freertos_executor<QueueCapacity = 16, MaxWorkers = 4, StackDepth = ...>
+//                                               worker tasks + the in-house mpmc_ring queue
+//   errgroup::freertos_inline_executor          runs each task inside go(), on the caller
+//   errgroup::try_go_from_isr(g, f, &woken)     submit from an interrupt handler (never blocks)
+//   errgroup::freertos_ticks, errgroup::freertos_clock   std::chrono types in kernel ticks
+//
+//   static errgroup::freertos_executor<16, 3, 512> ex;  // 3 worker tasks, 512-word stacks each
+//   void sensor_task(void*) {
+//     errgroup::group<8> g(ex, errgroup::group_options::with_context());
+//     for (auto& s : sensors) (void)g.go([&s](errgroup::stop_token st) { return s.read(st); });
+//     if (g.wait_for(errgroup::freertos_ticks(pdMS_TO_TICKS(50))) == errgroup::status::timeout) ...
+//   }
+//
+// Supported kernels: FreeRTOS-Kernel V10.4 and later (indexed notifications), single core and SMP
+// (configNUMBER_OF_CORES > 1). The FreeRTOSConfig.h options the port needs are checked below with
+// #error, one sentence each; port/freertos/README.md lists them.
+//
+// Parking (wait_on / wake). The core's event count calls wait_on(word, expected, deadline) after
+// registering itself and re-checking its condition, and wake(word, all) after changing the word.
+// FreeRTOS has no futex, so the port keeps one fixed table of blocked tasks for the whole program
+// (ERRGROUP_FREERTOS_MAX_BLOCKED entries, default 16: every worker of every executor plus every
+// task blocked in wait()/go() at the same time). A slot holds {state, word, task}:
+//   waiter: claim a free slot (CAS), write word and task, publish `waiting` (seq_cst store), then
+//           re-load the word (seq_cst): if it already differs from `expected` leave, otherwise
+//           ulTaskNotifyTakeIndexed(our index, clear, ticks to the deadline).
+//   waker:  scan the table; for a `waiting` slot on this word, CAS waiting -> `committed`, read the
+//           task, xTaskNotifyGiveIndexed (or the FromISR form inside try_go_from_isr). wake-one
+//           stops after the first commit.
+//   leave:  CAS waiting -> free. If that fails a waker has committed to notify us: block until its
+//           notification arrives (it will: the commit precedes the notify), consume it, then free.
+// So every notification on our index is consumed by the registration it was meant for: nothing is
+// lost (Dekker: waiter store-then-load vs. waker RMW-then-load, all seq_cst) and nothing stale is
+// left behind for the next wait. A generation count in the state word prevents ABA when a slot is
+// reused between a waker's scan and its CAS. If the table is full, the extra waiter polls: it
+// sleeps one tick (vTaskDelay(1)) and returns, and the caller re-checks (counted in
+// freertos_port::blocked_table_overflows(); size the table so that stays 0).
+//
+// Rejected design: one StaticSemaphore_t per table slot (or per worker). It works the same way but
+// costs ~80 B of kernel object per slot against none (the TCB already holds the notification
+// array), and xSemaphoreGive is slower than a notification. Notifications need one index that
+// nothing else uses: ERRGROUP_FREERTOS_NOTIFY_INDEX (default: the last one,
+// configTASK_NOTIFICATION_ARRAY_ENTRIES - 1; stream and message buffers use index 0).
+//
+// Interrupts. try_go_from_isr(g, f, &higher_priority_task_woken) is group::try_go inside an
+// "ISR frame" pushed on a per-core stack: try_go never blocks and never touches the calling
+// thread's context (it does not help and does not wait); the only kernel call it can make is
+// waking a parked worker (or a waiter, if the submit is refused), and wake() sees the frame and
+// uses vTaskNotifyGiveIndexedFromISR with the caller's woken flag. The caller ends its handler with
+// portYIELD_FROM_ISR(higher_priority_task_woken). wait_on(), context() and now_ns() assert that no
+// ISR frame is active, so a task-context path taken from an interrupt fires ERRGROUP_ASSERT (e.g.
+// a group bound to the inline executor, whose tasks would run inside the handler).
+// How wake() knows it runs inside an interrupt: on a single core, an active ISR frame on the one
+// core is proof (a task cannot run while a handler is active). On SMP a task could read another
+// core's frame after migrating, so the port asks the port layer: ERRGROUP_FREERTOS_IN_ISR() if the
+// user defines it (e.g. xPortIsInsideInterrupt() on Cortex-M), else portCHECK_IF_IN_ISR() where
+// the port provides it (RP2040); an SMP build with neither is refused at compile time.
+//
+// Per-task bookkeeping (context()): a thread-local storage pointer of the port's own
+// (ERRGROUP_FREERTOS_TLS_INDEX, default 0). Workers point it at a thread_context inside their
+// thread_handle. Any other task that calls go()/wait() gets one from a fixed pool
+// (ERRGROUP_FREERTOS_TASK_CONTEXTS, default 8) on first use; a task that is going to be deleted
+// returns its entry with freertos_port::release_task_context(). If the pool is exhausted the task
+// gets a shared context that forbids helping: it parks instead of running queued jobs (correct,
+// slower; counted in freertos_port::context_pool_overflows()). With the inline executor every
+// calling task needs its own entry.
+//
+// Clock. now_ns() is the tick count extended to 64 bits with the kernel's own overflow count
+// (vTaskSetTimeOutState), times 1e9 / configTICK_RATE_HZ: its resolution is one tick (1 ms at
+// 1 kHz). A deadline is rounded up to whole ticks, so wait_for(d) returns no earlier than d and at
+// most one tick late (plus, with helping, one job: see group::wait_for).
+//
+// yield() is vTaskDelay(1), not taskYIELD(): the core yields when it must let other tasks make
+// progress (a go() on a full queue with helping off), and taskYIELD only runs tasks of equal
+// priority, so a caller above its workers' priority would spin forever on one core.
+//
+// Workers: priority is ERRGROUP_FREERTOS_DEFAULT_PRIORITY (tskIDLE_PRIORITY + 1) for
+// sched_policy::inherit and options.priority for fifo/round_robin (EINVAL in report().sched_result
+// and clamped if >= configMAX_PRIORITIES). FreeRTOS time-slices equal priorities globally
+// (configUSE_TIME_SLICING), so `fifo` with time slicing on, or `round_robin` with it off, is
+// reported as ENOTSUP (the priority is still applied). Names are "<name>-<index>", truncated to
+// configMAX_TASK_NAME_LEN. options.cpus: on SMP kernels with configUSE_CORE_AFFINITY the worker is
+// created with xTaskCreateStaticAffinitySet; EINVAL for a core that does not exist, ENOTSUP on an
+// SMP kernel without affinity support.
+//
+// Lifetimes: destroy an executor from a task while the scheduler runs (the destructor waits for its
+// workers to finish, then deletes them; a worker's TCB and stack are inside the executor, so it
+// must never be deleted by the idle task later), or never (the firmware norm). On 32-bit cores
+// without lock-free 64-bit atomics (every Cortex-M) define ERRGROUP_STATS 0.
+#ifndef ERRGROUP_FREERTOS_HPP
+#define ERRGROUP_FREERTOS_HPP
+
+#include <FreeRTOS.h>
+#include <task.h>
+
+// ---- configuration checks -----------------------------------------------------------------------
+
+#if !defined(tskKERNEL_VERSION_MAJOR) || (tskKERNEL_VERSION_MAJOR < 10) || \
+    (tskKERNEL_VERSION_MAJOR == 10 && tskKERNEL_VERSION_MINOR < 4)
+#error "errgroup FreeRTOS port: needs FreeRTOS-Kernel V10.4 or later (it uses the indexed task-notification API introduced in V10.4.0)."
+#endif
+#if !defined(configSUPPORT_STATIC_ALLOCATION) || (configSUPPORT_STATIC_ALLOCATION != 1)
+#error "errgroup FreeRTOS port: set configSUPPORT_STATIC_ALLOCATION to 1 in FreeRTOSConfig.h: worker tasks are created with xTaskCreateStatic, their stacks and TCBs inside the executor."
+#endif
+#if defined(configUSE_TASK_NOTIFICATIONS) && (configUSE_TASK_NOTIFICATIONS != 1)
+#error "errgroup FreeRTOS port: set configUSE_TASK_NOTIFICATIONS to 1 in FreeRTOSConfig.h: blocked tasks are woken with direct-to-task notifications."
+#endif
+#ifndef ERRGROUP_FREERTOS_NOTIFY_INDEX
+#if !defined(configTASK_NOTIFICATION_ARRAY_ENTRIES) || (configTASK_NOTIFICATION_ARRAY_ENTRIES < 2)
+#error "errgroup FreeRTOS port: set configTASK_NOTIFICATION_ARRAY_ENTRIES to at least 2 in FreeRTOSConfig.h, so the port parks tasks on a notification index of its own (the last one); or define ERRGROUP_FREERTOS_NOTIFY_INDEX 0 if nothing else in the firmware (stream/message buffers included) uses task notifications."
+#endif
+#define ERRGROUP_FREERTOS_NOTIFY_INDEX (configTASK_NOTIFICATION_ARRAY_ENTRIES - 1)
+#endif
+#if defined(configTASK_NOTIFICATION_ARRAY_ENTRIES) && \
+    (ERRGROUP_FREERTOS_NOTIFY_INDEX >= configTASK_NOTIFICATION_ARRAY_ENTRIES)
+#error "errgroup FreeRTOS port: ERRGROUP_FREERTOS_NOTIFY_INDEX must be below configTASK_NOTIFICATION_ARRAY_ENTRIES."
+#endif
+#ifndef ERRGROUP_FREERTOS_TLS_INDEX
+#define ERRGROUP_FREERTOS_TLS_INDEX 0
+#endif
+#if !defined(configNUM_THREAD_LOCAL_STORAGE_POINTERS) || \
+    (configNUM_THREAD_LOCAL_STORAGE_POINTERS <= ERRGROUP_FREERTOS_TLS_INDEX)
+#error "errgroup FreeRTOS port: set configNUM_THREAD_LOCAL_STORAGE_POINTERS to at least ERRGROUP_FREERTOS_TLS_INDEX + 1 (default index 0) in FreeRTOSConfig.h: each task's errgroup bookkeeping hangs off a thread-local storage pointer the port reserves."
+#endif
+#if !defined(INCLUDE_xTaskGetCurrentTaskHandle) || (INCLUDE_xTaskGetCurrentTaskHandle != 1)
+#error "errgroup FreeRTOS port: set INCLUDE_xTaskGetCurrentTaskHandle to 1 in FreeRTOSConfig.h: a blocking task registers its own handle to be woken."
+#endif
+#if !defined(INCLUDE_vTaskDelay) || (INCLUDE_vTaskDelay != 1)
+#error "errgroup FreeRTOS port: set INCLUDE_vTaskDelay to 1 in FreeRTOSConfig.h: yield() sleeps one tick so lower-priority workers can run."
+#endif
+#if !defined(INCLUDE_vTaskDelete) || (INCLUDE_vTaskDelete != 1)
+#error "errgroup FreeRTOS port: set INCLUDE_vTaskDelete to 1 in FreeRTOSConfig.h: an executor's destructor deletes its worker tasks."
+#endif
+#if !defined(INCLUDE_vTaskSuspend) || (INCLUDE_vTaskSuspend != 1)
+#error "errgroup FreeRTOS port: set INCLUDE_vTaskSuspend to 1 in FreeRTOSConfig.h: waits without a deadline block with portMAX_DELAY, and a finished worker suspends itself until it is deleted."
+#endif
+#if !((defined(INCLUDE_xTaskGetSchedulerState) && INCLUDE_xTaskGetSchedulerState == 1) || \
+      (defined(configUSE_TIMERS) && configUSE_TIMERS == 1))
+#error "errgroup FreeRTOS port: set INCLUDE_xTaskGetSchedulerState to 1 in FreeRTOSConfig.h: an executor destroyed before the scheduler started deletes its workers without waiting for them."
+#endif
+
+#if defined(configNUMBER_OF_CORES)
+#define ERRGROUP_FREERTOS_CORES configNUMBER_OF_CORES
+#else
+#define ERRGROUP_FREERTOS_CORES 1  // FreeRTOS before V11: single core only
+#endif
+
+#if !defined(ERRGROUP_FREERTOS_IN_ISR) && defined(portCHECK_IF_IN_ISR)
+#define ERRGROUP_FREERTOS_IN_ISR() (portCHECK_IF_IN_ISR() != 0)
+#endif
+#if (ERRGROUP_FREERTOS_CORES > 1)
+#if !defined(ERRGROUP_FREERTOS_IN_ISR)
+#error "errgroup FreeRTOS port: on an SMP kernel, define ERRGROUP_FREERTOS_IN_ISR() to your port's in-interrupt test (e.g. xPortIsInsideInterrupt() on Cortex-M) before including errgroup/freertos.hpp, so a task that migrated between cores never mistakes another core's interrupt for its own."
+#endif
+#if !defined(INCLUDE_eTaskGetState) || (INCLUDE_eTaskGetState != 1)
+#error "errgroup FreeRTOS port: on an SMP kernel, set INCLUDE_eTaskGetState to 1 in FreeRTOSConfig.h: an executor's destructor deletes a worker only once it is suspended (not running on another core)."
+#endif
+#endif
+
+#ifndef ERRGROUP_FREERTOS_MAX_BLOCKED
+#define ERRGROUP_FREERTOS_MAX_BLOCKED 16
+#endif
+#ifndef ERRGROUP_FREERTOS_TASK_CONTEXTS
+#define ERRGROUP_FREERTOS_TASK_CONTEXTS 8
+#endif
+#ifndef ERRGROUP_FREERTOS_STACK_DEPTH
+#define ERRGROUP_FREERTOS_STACK_DEPTH (configMINIMAL_STACK_SIZE * 4)
+#endif
+#ifndef ERRGROUP_FREERTOS_DEFAULT_PRIORITY
+#define ERRGROUP_FREERTOS_DEFAULT_PRIORITY (tskIDLE_PRIORITY + 1)
+#endif
+
+// configASSERT is the FreeRTOS precondition hook; use it unless the user chose another.
+#if !defined(ERRGROUP_ASSERT) && defined(configASSERT_DEFINED) && (configASSERT_DEFINED == 1)
+#define ERRGROUP_ASSERT(cond, msg) configASSERT((cond) && (msg))
+#endif
+
+#include <atomic>
+#include <cerrno>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <ratio>
+#include <utility>
+
+#include <errgroup/errgroup.hpp>
+#include <errgroup/queue/mpmc_ring.hpp>
+
+#ifndef ENOTSUP
+#define ENOTSUP 134  // newlib's value; only a report code here
+#endif
+
+namespace errgroup {
+
+// Kernel ticks as a std::chrono duration: g.wait_for(errgroup::freertos_ticks(pdMS_TO_TICKS(5))).
+using freertos_ticks = std::chrono::duration<std::int64_t, std::ratio<1, configTICK_RATE_HZ>>;
+
+namespace detail {
+
+static_assert(ERRGROUP_FREERTOS_MAX_BLOCKED >= 1, "ERRGROUP_FREERTOS_MAX_BLOCKED must be >= 1");
+static_assert(ERRGROUP_FREERTOS_TASK_CONTEXTS >= 0, "ERRGROUP_FREERTOS_TASK_CONTEXTS must be >= 0");
+static_assert(ERRGROUP_FREERTOS_CORES >= 1, "configNUMBER_OF_CORES must be >= 1");
+
+// One interrupt handler's submit in progress on one core (see try_go_from_isr).
+struct freertos_isr_frame {
+  BaseType_t* woken;
+  freertos_isr_frame* prev;
+};
+
+// State shared by every instantiation of basic_freertos_port (one table, one pool per program).
+struct freertos_shared {
+  // ---- blocked-task table ----
+  static constexpr std::uint32_t phase_mask = 3u;
+  static constexpr std::uint32_t phase_free = 0, phase_claimed = 1, phase_waiting = 2,
+                                 phase_committed = 3;
+  static constexpr std::uint32_t gen_one = 4u;
+  struct blocked_slot {
+    std::atomic<std::uint32_t> state{0};  // [generation: 30 bits][phase: 2 bits]
+    std::atomic<const void*> word{nullptr};
+    std::atomic<TaskHandle_t> task{nullptr};
+  };
+  static inline blocked_slot blocked[ERRGROUP_FREERTOS_MAX_BLOCKED];
+  static inline std::atomic<std::uint32_t> blocked_overflows{0};
+
+  // ---- per-task contexts for tasks that are not workers ----
+  struct context_slot {
+    std::atomic<TaskHandle_t> owner{nullptr};
+    thread_context ctx{};
+  };
+  static inline context_slot contexts[ERRGROUP_FREERTOS_TASK_CONTEXTS > 0
+                                          ? ERRGROUP_FREERTOS_TASK_CONTEXTS
+                                          : 1];
+  static inline std::atomic<std::uint32_t> context_overflows{0};
+  // Pool exhausted: a context that forbids helping (depth far above the core's helping cap), so
+  // the tasks sharing it never run a job and never push a frame on it.
+  static inline thread_context no_help_context{nullptr, 0x40000000u};
+
+  // ---- interrupt frames, one stack per core ----
+  static inline std::atomic<freertos_isr_frame*> isr_top[ERRGROUP_FREERTOS_CORES] = {};
+
+  static std::uint32_t core() noexcept {
+#if (ERRGROUP_FREERTOS_CORES > 1)
+    return static_cast<std::uint32_t>(portGET_CORE_ID());
+#else
+    return 0;
+#endif
+  }
+  // The active ISR frame if the caller is inside try_go_from_isr, else nullptr.
+  static freertos_isr_frame* current_isr() noexcept {
+#if defined(ERRGROUP_FREERTOS_IN_ISR)
+    if (!(ERRGROUP_FREERTOS_IN_ISR())) return nullptr;
+#endif
+    // relaxed: written only by interrupt handlers on this same core, which nest (LIFO) and restore
+    // the previous value before returning; a task reading it sees nullptr.
+    return isr_top[core()].load(std::memory_order_relaxed);
+  }
+};
+
+static_assert(std::atomic<const void*>::is_always_lock_free, "errgroup needs lock-free pointers");
+static_assert(std::atomic<TaskHandle_t>::is_always_lock_free, "errgroup needs lock-free pointers");
+
+// Pushes an ISR frame for the duration of one try_go_from_isr.
+class freertos_isr_scope {
+ public:
+  explicit freertos_isr_scope(BaseType_t* woken) noexcept
+      : core_(freertos_shared::core()), frame_{woken, nullptr} {
+    // relaxed: see current_isr(); only this core's handlers touch this entry.
+    frame_.prev = freertos_shared::isr_top[core_].load(std::memory_order_relaxed);
+    freertos_shared::isr_top[core_].store(&frame_, std::memory_order_relaxed);
+  }
+  ~freertos_isr_scope() {
+    // relaxed: see current_isr().
+    freertos_shared::isr_top[core_].store(frame_.prev, std::memory_order_relaxed);
+  }
+  freertos_isr_scope(const freertos_isr_scope&) = delete;
+  freertos_isr_scope& operator=(const freertos_isr_scope&) = delete;
+
+ private:
+  std::uint32_t core_;
+  freertos_isr_frame frame_;
+};
+
+}  // namespace detail
+
+// The port traits. StackDepth: each worker's stack, in StackType_t units (words on Cortex-M), as
+// xTaskCreateStatic counts it. The stack and the TCB are members of thread_handle, so they live
+// inside the executor object.
+template <std::size_t StackDepth = ERRGROUP_FREERTOS_STACK_DEPTH>
+struct basic_freertos_port {
+  static_assert(StackDepth >= configMINIMAL_STACK_SIZE,
+                "errgroup FreeRTOS port: StackDepth is below configMINIMAL_STACK_SIZE");
+
+  static constexpr std::size_t stack_depth = StackDepth;
+
+  struct thread_handle {
+    StackType_t stack[StackDepth];  // first: a stack that grows down grows away from the TCB
+    StaticTask_t tcb;
+    TaskHandle_t task = nullptr;
+    void (*entry)(void*) = nullptr;
+    void* arg = nullptr;
+    thread_context ctx{};
+    std::atomic<std::uint32_t> done{0};
+  };
+
+  static bool start_thread(thread_handle& h, void (*entry)(void*), void* arg,
+                           const executor_options& o, std::uint32_t index,
+                           worker_report& report) noexcept {
+    h.entry = entry;
+    h.arg = arg;
+    // relaxed: the task that reads it is created below (task creation orders it).
+    h.done.store(0, std::memory_order_relaxed);
+
+    char name[configMAX_TASK_NAME_LEN];
+    format_name(name, o.name != nullptr ? o.name : "errgroup", index);
+    report.name_result = 0;
+
+    UBaseType_t prio = ERRGROUP_FREERTOS_DEFAULT_PRIORITY;
+    if (o.policy != sched_policy::inherit) {
+      if (o.priority < 0) {
+        report.sched_result = EINVAL;
+      } else if (static_cast<unsigned long>(o.priority) >= configMAX_PRIORITIES) {
+        report.sched_result = EINVAL;
+        prio = configMAX_PRIORITIES - 1;
+      } else {
+        prio = static_cast<UBaseType_t>(o.priority);
+#if defined(configUSE_TIME_SLICING) && (configUSE_TIME_SLICING == 0)
+        if (o.policy == sched_policy::round_robin) report.sched_result = ENOTSUP;
+#else
+        if (o.policy == sched_policy::fifo) report.sched_result = ENOTSUP;
+#endif
+      }
+    }
+
+    bool pinned = false;
+    std::uint32_t cpu = 0;
+    if (o.cpus != nullptr && o.cpu_count != 0) {
+      const int c = o.cpus[index % o.cpu_count];
+      if (c < 0 || c >= ERRGROUP_FREERTOS_CORES) {
+        report.affinity_result = EINVAL;
+      } else {
+#if (ERRGROUP_FREERTOS_CORES > 1) && defined(configUSE_CORE_AFFINITY) && (configUSE_CORE_AFFINITY == 1)
+        pinned = true;
+        cpu = static_cast<std::uint32_t>(c);
+#elif (ERRGROUP_FREERTOS_CORES > 1)
+        report.affinity_result = ENOTSUP;  // SMP kernel built without configUSE_CORE_AFFINITY
+#else
+        report.affinity_result = 0;  // core 0 of a single-core kernel: trivially satisfied
+#endif
+      }
+    }
+    (void)cpu;
+
+#if (ERRGROUP_FREERTOS_CORES > 1) && defined(configUSE_CORE_AFFINITY) && (configUSE_CORE_AFFINITY == 1)
+    if (pinned)
+      h.task = xTaskCreateStaticAffinitySet(&task_main, name, StackDepth, &h, prio, h.stack,
+                                            &h.tcb, static_cast<UBaseType_t>(1u << cpu));
+    else
+#endif
+      h.task = xTaskCreateStatic(&task_main, name, StackDepth, &h, prio, h.stack, &h.tcb);
+    (void)pinned;
+    return h.task != nullptr;
+  }
+
+  // Effects: waits until the worker's loop has returned, then deletes the task. Called by the
+  //   executor's destructor after it told the workers to stop.
+  static void join_thread(thread_handle& h) noexcept {
+    if (h.task == nullptr) return;
+    if (xTaskGetSchedulerState() != taskSCHEDULER_NOT_STARTED) {
+      // (J2) acquire: pairs with (J1) in task_main; the worker is done with the executor.
+      while (h.done.load(std::memory_order_acquire) == 0) wait_on(h.done, 0, no_deadline);
+#if (ERRGROUP_FREERTOS_CORES > 1)
+      // Deleting a task that still runs on another core would leave its TCB on the kernel's
+      // termination list, to be touched by the idle task after the executor is gone.
+      while (eTaskGetState(h.task) != eSuspended) vTaskDelay(1);
+#endif
+    }
+    vTaskDelete(h.task);  // not running: removed at once, nothing left for the idle task
+    h.task = nullptr;
+  }
+
+  static void wait_on(std::atomic<std::uint32_t>& word, std::uint32_t expected,
+                      std::uint64_t deadline_ns) noexcept {
+    ERRGROUP_ASSERT(detail::freertos_shared::current_isr() == nullptr,
+                    "errgroup: a blocking wait was reached from an interrupt handler");
+    using S = detail::freertos_shared;
+    TickType_t ticks = portMAX_DELAY;
+    if (deadline_ns != no_deadline) {
+      const std::uint64_t now = now_ns();
+      if (now >= deadline_ns) return;
+      ticks = ticks_for(deadline_ns - now);
+    }
+    const TaskHandle_t me = xTaskGetCurrentTaskHandle();
+    S::blocked_slot* slot = nullptr;
+    std::uint32_t claimed = 0;
+    for (S::blocked_slot& s : S::blocked) {
+      // relaxed: a starting value; the CAS below is what claims.
+      std::uint32_t st = s.state.load(std::memory_order_relaxed);
+      if ((st & S::phase_mask) != S::phase_free) continue;
+      claimed = ((st & ~S::phase_mask) + S::gen_one) | S::phase_claimed;
+      // relaxed: claiming publishes nothing; (W1) below publishes word and task.
+      if (s.state.compare_exchange_strong(st, claimed, std::memory_order_relaxed,
+                                          std::memory_order_relaxed)) {
+        slot = &s;
+        break;
+      }
+    }
+    if (slot == nullptr) {  // table full: poll one tick, the caller re-checks
+      // relaxed: a statistic.
+      S::blocked_overflows.fetch_add(1, std::memory_order_relaxed);
+      vTaskDelay(1);
+      return;
+    }
+    // relaxed (both): published by (W1).
+    slot->word.store(&word, std::memory_order_relaxed);
+    slot->task.store(me, std::memory_order_relaxed);
+    const std::uint32_t waiting = (claimed & ~S::phase_mask) | S::phase_waiting;
+    // (W1) seq_cst: publishes word/task to a waker's (K1), and orders this registration before the
+    // re-check below against the notifier's change-of-word then scan (K1): store->load.
+    slot->state.store(waiting, std::memory_order_seq_cst);
+    std::uint32_t got = 0;
+    // seq_cst: the load half of the Dekker pair with (W1) / (K1).
+    if (word.load(std::memory_order_seq_cst) == expected)
+      got = ulTaskNotifyTakeIndexed(ERRGROUP_FREERTOS_NOTIFY_INDEX, pdTRUE, ticks);
+    std::uint32_t st = waiting;
+    // (W2) acquire on failure: pairs with the waker's commit (K2); relaxed on success: leaving
+    // without a commit publishes nothing.
+    if (!slot->state.compare_exchange_strong(st, (waiting & ~S::phase_mask) | S::phase_free,
+                                             std::memory_order_relaxed,
+                                             std::memory_order_acquire)) {
+      // A waker committed to notify us: consume exactly that notification before freeing.
+      while (got == 0) got = ulTaskNotifyTakeIndexed(ERRGROUP_FREERTOS_NOTIFY_INDEX, pdTRUE,
+                                                     portMAX_DELAY);
+      // (W3) release: the slot is free again; the next claimer's writes come after ours.
+      slot->state.store((waiting & ~S::phase_mask) | S::phase_free, std::memory_order_release);
+    }
+  }
+
+  static void wake(std::atomic<std::uint32_t>& word, bool all) noexcept {
+    using S = detail::freertos_shared;
+    detail::freertos_isr_frame* isr = S::current_isr();
+    for (S::blocked_slot& s : S::blocked) {
+      // (K1) seq_cst: pairs with (W1); the caller changed the word (seq_cst) before calling.
+      std::uint32_t st = s.state.load(std::memory_order_seq_cst);
+      if ((st & S::phase_mask) != S::phase_waiting) continue;
+      // relaxed: ordered after (K1), which read (W1) of this generation (or the CAS fails).
+      if (s.word.load(std::memory_order_relaxed) != &word) continue;
+      // (K2) acquire: the task handle of this generation is visible; release: pairs with (W2).
+      if (!s.state.compare_exchange_strong(st, (st & ~S::phase_mask) | S::phase_committed,
+                                           std::memory_order_acq_rel,
+                                           std::memory_order_relaxed))
+        continue;  // the waiter left, or the slot was reused (generation changed)
+      // relaxed: ordered by (K2); the waiter does not free the slot before our notification.
+      const TaskHandle_t t = s.task.load(std::memory_order_relaxed);
+      if (isr != nullptr)
+        vTaskNotifyGiveIndexedFromISR(t, ERRGROUP_FREERTOS_NOTIFY_INDEX, isr->woken);
+      else
+        (void)xTaskNotifyGiveIndexed(t, ERRGROUP_FREERTOS_NOTIFY_INDEX);
+      if (!all) return;
+    }
+  }
+
+  static std::uint64_t now_ns() noexcept {
+    ERRGROUP_ASSERT(detail::freertos_shared::current_isr() == nullptr,
+                    "errgroup: now_ns() was called from an interrupt handler");
+    return ticks_to_ns(now_ticks());
+  }
+
+  // The tick count extended to 64 bits with the kernel's overflow counter.
+  static std::uint64_t now_ticks() noexcept {
+    TimeOut_t t;
+    vTaskSetTimeOutState(&t);  // a consistent {overflow count, tick count} pair
+    if (sizeof(TickType_t) >= sizeof(std::uint64_t))
+      return static_cast<std::uint64_t>(t.xTimeOnEntering);
+    constexpr unsigned bits = sizeof(TickType_t) * 8u;
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(t.xOverflowCount)) << (bits % 64u)) |
+           static_cast<std::uint64_t>(t.xTimeOnEntering);
+  }
+  static constexpr std::uint64_t ticks_to_ns(std::uint64_t ticks) noexcept {
+    constexpr std::uint64_t hz = configTICK_RATE_HZ;
+    return (ticks / hz) * 1000000000u + (ticks % hz) * 1000000000u / hz;
+  }
+  // Whole ticks covering ns (rounded up), capped below portMAX_DELAY (which means "forever").
+  static TickType_t ticks_for(std::uint64_t ns) noexcept {
+    constexpr std::uint64_t hz = configTICK_RATE_HZ;
+    const std::uint64_t whole = ns / 1000000000u;
+    const std::uint64_t rest = ns % 1000000000u;
+    std::uint64_t t = whole * hz + (rest * hz + 999999999u) / 1000000000u;
+    const std::uint64_t cap = static_cast<std::uint64_t>(portMAX_DELAY) - 1;
+    if (whole > cap || t > cap) t = cap;
+    return static_cast<TickType_t>(t == 0 ? 1 : t);
+  }
+
+  static void relax() noexcept {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__arm__) || defined(__aarch64__)
+    __asm__ __volatile__("yield");  // a NOP-class hint on Cortex-M
+#else
+    std::atomic_signal_fence(std::memory_order_seq_cst);  // compiler barrier only
+#endif
+  }
+
+  static void yield() noexcept { vTaskDelay(1); }
+
+  static thread_context& context() noexcept {
+    using S = detail::freertos_shared;
+    ERRGROUP_ASSERT(S::current_isr() == nullptr,
+                    "errgroup: a task-context path (running a task, helping, waiting) was taken "
+                    "from an interrupt handler; try_go_from_isr needs an executor with workers");
+    void* p = pvTaskGetThreadLocalStoragePointer(nullptr, ERRGROUP_FREERTOS_TLS_INDEX);
+    if (p != nullptr) return *static_cast<thread_context*>(p);
+    const TaskHandle_t me = xTaskGetCurrentTaskHandle();
+    for (std::size_t i = 0; i < ERRGROUP_FREERTOS_TASK_CONTEXTS; ++i) {
+      S::context_slot& s = S::contexts[i];
+      TaskHandle_t none = nullptr;
+      // acquire: pairs with the release in release_task_context(); the previous owner is done.
+      if (s.owner.compare_exchange_strong(none, me, std::memory_order_acquire,
+                                          std::memory_order_relaxed)) {
+        s.ctx = thread_context{};
+        vTaskSetThreadLocalStoragePointer(nullptr, ERRGROUP_FREERTOS_TLS_INDEX, &s.ctx);
+        return s.ctx;
+      }
+    }
+    // relaxed: a statistic.
+    S::context_overflows.fetch_add(1, std::memory_order_relaxed);
+    return S::no_help_context;
+  }
+
+  // Effects: returns the calling task's pooled context (if it holds one) to the pool. Call it from
+  //   a task that used errgroup and is about to be deleted; workers need not.
+  // Precondition: the task is not inside any errgroup call.
+  static void release_task_context() noexcept {
+    using S = detail::freertos_shared;
+    void* p = pvTaskGetThreadLocalStoragePointer(nullptr, ERRGROUP_FREERTOS_TLS_INDEX);
+    for (std::size_t i = 0; i < ERRGROUP_FREERTOS_TASK_CONTEXTS; ++i) {
+      S::context_slot& s = S::contexts[i];
+      if (p != &s.ctx) continue;
+      vTaskSetThreadLocalStoragePointer(nullptr, ERRGROUP_FREERTOS_TLS_INDEX, nullptr);
+      // release: pairs with the acquire in context(); our use of the entry happens-before reuse.
+      s.owner.store(nullptr, std::memory_order_release);
+      return;
+    }
+  }
+
+  static std::uint32_t default_workers() noexcept {
+    return ERRGROUP_FREERTOS_CORES > 1 ? ERRGROUP_FREERTOS_CORES - 1 : 1;
+  }
+
+  // Diagnostics: both should stay 0 in a correctly sized build.
+  static std::uint32_t blocked_table_overflows() noexcept {
+    // relaxed: a statistic.
+    return detail::freertos_shared::blocked_overflows.load(std::memory_order_relaxed);
+  }
+  static std::uint32_t context_pool_overflows() noexcept {
+    // relaxed: a statistic.
+    return detail::freertos_shared::context_overflows.load(std::memory_order_relaxed);
+  }
+
+ private:
+  // The worker task's body. A FreeRTOS task function must never return: after the executor's loop
+  // ends it reports done and suspends until join_thread() deletes it.
+  static void task_main(void* param) {
+    thread_handle& h = *static_cast<thread_handle*>(param);
+    vTaskSetThreadLocalStoragePointer(nullptr, ERRGROUP_FREERTOS_TLS_INDEX, &h.ctx);
+    h.entry(h.arg);
+    // (J1) seq_cst: publishes "done" (release half pairs with (J2)) and orders it before the
+    // scan in wake() against the joiner's registration (store->load, see wait_on).
+    h.done.store(1, std::memory_order_seq_cst);
+    wake(h.done, /*all=*/true);
+    for (;;) vTaskSuspend(nullptr);
+  }
+
+  // "<prefix>-<index>", truncated to configMAX_TASK_NAME_LEN - 1 characters. No snprintf:
+  // newlib-nano's printf family pulls in malloc.
+  static void format_name(char (&out)[configMAX_TASK_NAME_LEN], const char* prefix,
+                          std::uint32_t index) noexcept {
+    constexpr std::size_t cap = configMAX_TASK_NAME_LEN - 1;
+    char digits[10];
+    std::size_t nd = 0;
+    do {
+      digits[nd++] = static_cast<char>('0' + index % 10);
+      index /= 10;
+    } while (index != 0 && nd < sizeof digits);
+    std::size_t n = 0;
+    for (; prefix[n] != '\0' && n < cap; ++n) out[n] = prefix[n];
+    if (n < cap) out[n++] = '-';
+    while (nd != 0 && n < cap) out[n++] = digits[--nd];
+    out[n] = '\0';
+  }
+};
+
+using freertos_port = basic_freertos_port<>;
+
+// Worker tasks on the in-house ring queue (4 B + one pointer per entry). The executor object holds
+// MaxWorkers stacks of StackDepth words and MaxWorkers TCBs: give it static storage.
+template <std::size_t QueueCapacity = 16, std::size_t MaxWorkers = 4,
+          std::size_t StackDepth = ERRGROUP_FREERTOS_STACK_DEPTH>
+using freertos_executor =
+    basic_executor<basic_freertos_port<StackDepth>, mpmc_ring<job*, QueueCapacity>, MaxWorkers>;
+
+using freertos_inline_executor = basic_inline_executor<freertos_port>;
+
+// Effects: group::try_go(f) from an interrupt handler. Never blocks, never waits, never runs a
+//   task, never touches the interrupted task's errgroup context; if a parked worker (or a parked
+//   waiter, when the submit is refused) must be woken it uses vTaskNotifyGiveIndexedFromISR and
+//   sets *higher_priority_task_woken to pdTRUE when that task should preempt the interrupted one
+//   (higher_priority_task_woken may be nullptr, as in the FreeRTOS APIs).
+// Returns: as try_go: ok, or limit_reached, capacity_full, queue_full, stopped, closed (f never
+//   runs). The task runs later on a worker.
+// Preconditions: called from an interrupt handler whose priority allows FreeRTOS FromISR calls
+//   (at or below configMAX_SYSCALL_INTERRUPT_PRIORITY); g is bound to a freertos_executor (not the
+//   inline executor: its tasks would run inside the handler, which ERRGROUP_ASSERT reports).
+//   End the handler with portYIELD_FROM_ISR(*higher_priority_task_woken).
+// Memory ordering: as try_go; everything the handler did before the call is visible to f.
+template <std::size_t Capacity, std::size_t SlotBytes, class F>
+[[nodiscard]] status try_go_from_isr(group<Capacity, SlotBytes>& g, F&& f,
+                                     BaseType_t* higher_priority_task_woken) noexcept {
+  detail::freertos_isr_scope scope(higher_priority_task_woken);
+  return g.try_go(std::forward<F>(f));
+}
+// The C form: fn(ctx) is the task.
+template <std::size_t Capacity, std::size_t SlotBytes>
+[[nodiscard]] status try_go_from_isr(group<Capacity, SlotBytes>& g, error (*fn)(void*), void* ctx,
+                                     BaseType_t* higher_priority_task_woken) noexcept {
+  detail::freertos_isr_scope scope(higher_priority_task_woken);
+  return g.try_go(fn, ctx);
+}
+
+// A std::chrono clock on the kernel tick count (64-bit, never wraps), for wait_until:
+//   g.wait_until(errgroup::freertos_clock::now() + std::chrono::milliseconds(20))
+struct freertos_clock {
+  using duration = freertos_ticks;
+  using rep = duration::rep;
+  using period = duration::period;
+  using time_point = std::chrono::time_point<freertos_clock>;
+  static constexpr bool is_steady = true;
+  static time_point now() noexcept {
+    return time_point(duration(static_cast<rep>(freertos_port::now_ticks())));
+  }
+};
+
+}  // namespace errgroup
+
+#endif  // ERRGROUP_FREERTOS_HPP
