@@ -314,7 +314,10 @@ class basic_executor final : public detail::port_executor<Port> {
         continue;
       }
       bool got = false;
-      for (std::uint32_t i = 0; i < spin_ && !got; ++i) {
+      // relaxed: a shutdown hint checked while spinning (so a huge spin budget cannot delay the
+      // destructor); the (S2) acquire load below decides.
+      for (std::uint32_t i = 0; i < spin_ && !got && !stopping_.load(std::memory_order_relaxed);
+           ++i) {
         Port::relax();
         got = pop(j);
       }

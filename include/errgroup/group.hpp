@@ -431,6 +431,8 @@ class group_base {
   void release_slot(std::uint32_t i) noexcept {
     // (U2) release: the slot's callable was destroyed; pairs with (U1) in claim_slot().
     used_[i >> 5].fetch_and(~(1u << (i & 31)), std::memory_order_release);
+    // relaxed: only a hint where claim_slot() starts its scan (large groups); it orders nothing.
+    if (used_words_ > 1) free_hint_.store(i >> 5, std::memory_order_relaxed);
   }
   void finish_one() noexcept;
   void record_error(const error& e, detail::exception_holder* thrown) noexcept;
@@ -472,6 +474,7 @@ class group_base {
   alignas(cache_line) std::atomic<std::uint32_t> state_{0};
   std::atomic<std::uint32_t> limit_{~std::uint32_t{0}};
   std::atomic<std::uint32_t> inner_blocked_{0};  // own-task frames blocked in go() (deadlock check)
+  std::atomic<std::uint32_t> free_hint_{0};      // claim_slot()'s first word to scan
 
   // Written rarely: stop, close, first error.
   alignas(cache_line) detail::stop_state stop_;
@@ -660,8 +663,11 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
 
 inline std::uint32_t group_base::claim_slot() noexcept {
   // The caller holds a reservation, so fewer than capacity_ bits are set: a free one exists.
+  // relaxed: a hint (the word a slot was last freed in); correctness does not depend on it.
+  const std::uint32_t start = used_words_ > 1 ? free_hint_.load(std::memory_order_relaxed) : 0;
   for (;;) {
-    for (std::uint32_t w = 0; w < used_words_; ++w) {
+    for (std::uint32_t n = 0; n < used_words_; ++n) {
+      const std::uint32_t w = start + n < used_words_ ? start + n : start + n - used_words_;
       const std::uint32_t valid =
           (w + 1 == used_words_ && (capacity_ & 31) != 0) ? ((1u << (capacity_ & 31)) - 1) : ~0u;
       // relaxed: a starting value; (U1) below is the synchronising operation.
