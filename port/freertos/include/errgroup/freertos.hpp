@@ -193,10 +193,6 @@
 #include <errgroup/errgroup.hpp>
 #include <errgroup/queue/mpmc_ring.hpp>
 
-#ifndef ENOTSUP
-#define ENOTSUP 134  // newlib's value; only a report code here
-#endif
-
 namespace errgroup {
 
 // Kernel ticks as a std::chrono duration: g.wait_for(errgroup::freertos_ticks(pdMS_TO_TICKS(5))).
