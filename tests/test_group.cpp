@@ -15,8 +15,24 @@
 using errgroup::error;
 using errgroup::status;
 
+// The executors the suite runs on. A port's test file may define these lists before including
+// this file (tests/test_group_freertos.cpp runs the suite on the FreeRTOS port).
+#define ERRGROUP_TEST_GROUP_EXECUTOR_LISTS 1
+#ifndef ALL_EXECUTORS
 #define ALL_EXECUTORS test::boost_pool, test::ring_pool, test::inline_exec
+#endif
+#ifndef POOLS
 #define POOLS test::boost_pool, test::ring_pool
+#endif
+#ifndef CONTENTION_POOL
+#define CONTENTION_POOL test::ring_pool
+#endif
+#ifndef SMALL_QUEUE_EXECUTOR
+#define SMALL_QUEUE_EXECUTOR errgroup::ring_thread_executor<2>
+#endif
+#ifndef INLINE_EXECUTOR
+#define INLINE_EXECUTOR errgroup::inline_executor
+#endif
 
 TEMPLATE_TEST_CASE("go + wait runs every task; wait returns success", "[group]", ALL_EXECUTORS) {
   test::executor_holder<TestType> h;
@@ -63,7 +79,7 @@ TEMPLATE_TEST_CASE("error list is bounded by capacity and counts what it dropped
 
 TEST_CASE("first error under contention: exactly one winner, returned by a task",
           "[group][contention]") {
-  test::executor_holder<test::ring_pool> h(3, 1000);
+  test::executor_holder<CONTENTION_POOL> h(3, 1000);
   for (int round = 0; round < 50; ++round) {
     errgroup::group<64> g(h.ex);
     std::atomic<int> ready{0};
@@ -145,7 +161,7 @@ TEST_CASE("try_go reports queue_full and drops nothing", "[group][try_go]") {
   // One worker, a queue of 2: park the worker, fill the queue, the next submit is refused.
   errgroup::executor_options o;
   o.workers = 1;
-  errgroup::ring_thread_executor<2> ex(o);
+  SMALL_QUEUE_EXECUTOR ex(o);
   errgroup::group<8> g(ex, [] {
     errgroup::group_options go;
     go.help = errgroup::help_policy::never;  // keep the waiter from draining the queue early
@@ -529,7 +545,7 @@ TEMPLATE_TEST_CASE("C-style task: function pointer plus context", "[group]", ALL
 }
 
 TEST_CASE("inline executor runs the task inside go()", "[group][inline]") {
-  errgroup::inline_executor ex;
+  INLINE_EXECUTOR ex;
   errgroup::group<2> g(ex);
   int n = 0;
   REQUIRE(g.go([&n] { ++n; }) == status::ok);

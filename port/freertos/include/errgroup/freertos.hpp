@@ -159,9 +159,9 @@
 #if !defined(ERRGROUP_FREERTOS_IN_ISR)
 #error "errgroup FreeRTOS port: on an SMP kernel, define ERRGROUP_FREERTOS_IN_ISR() to your port's in-interrupt test (e.g. xPortIsInsideInterrupt() on Cortex-M) before including errgroup/freertos.hpp, so a task that migrated between cores never mistakes another core's interrupt for its own."
 #endif
-#if !defined(INCLUDE_eTaskGetState) || (INCLUDE_eTaskGetState != 1)
-#error "errgroup FreeRTOS port: on an SMP kernel, set INCLUDE_eTaskGetState to 1 in FreeRTOSConfig.h: an executor's destructor deletes a worker only once it is suspended (not running on another core)."
 #endif
+#if !defined(INCLUDE_eTaskGetState) || (INCLUDE_eTaskGetState != 1)
+#error "errgroup FreeRTOS port: set INCLUDE_eTaskGetState to 1 in FreeRTOSConfig.h: an executor's destructor deletes a worker task only once it has suspended itself (not while it runs, on another core or mid-call)."
 #endif
 
 #ifndef ERRGROUP_FREERTOS_MAX_BLOCKED
@@ -187,6 +187,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <limits>
 #include <ratio>
 #include <utility>
 
@@ -210,6 +211,18 @@ struct freertos_isr_frame {
   freertos_isr_frame* prev;
 };
 
+// One entry of the blocked-task table (see "Parking" above).
+struct freertos_blocked_slot {
+  std::atomic<std::uint32_t> state{0};  // [generation: 30 bits][phase: 2 bits]
+  std::atomic<const void*> word{nullptr};
+  std::atomic<TaskHandle_t> task{nullptr};
+};
+// One pooled thread_context, owned by the task that claimed it.
+struct freertos_context_slot {
+  std::atomic<TaskHandle_t> owner{nullptr};
+  thread_context ctx{};
+};
+
 // State shared by every instantiation of basic_freertos_port (one table, one pool per program).
 struct freertos_shared {
   // ---- blocked-task table ----
@@ -217,19 +230,12 @@ struct freertos_shared {
   static constexpr std::uint32_t phase_free = 0, phase_claimed = 1, phase_waiting = 2,
                                  phase_committed = 3;
   static constexpr std::uint32_t gen_one = 4u;
-  struct blocked_slot {
-    std::atomic<std::uint32_t> state{0};  // [generation: 30 bits][phase: 2 bits]
-    std::atomic<const void*> word{nullptr};
-    std::atomic<TaskHandle_t> task{nullptr};
-  };
+  using blocked_slot = freertos_blocked_slot;
   static inline blocked_slot blocked[ERRGROUP_FREERTOS_MAX_BLOCKED];
   static inline std::atomic<std::uint32_t> blocked_overflows{0};
 
   // ---- per-task contexts for tasks that are not workers ----
-  struct context_slot {
-    std::atomic<TaskHandle_t> owner{nullptr};
-    thread_context ctx{};
-  };
+  using context_slot = freertos_context_slot;
   static inline context_slot contexts[ERRGROUP_FREERTOS_TASK_CONTEXTS > 0
                                           ? ERRGROUP_FREERTOS_TASK_CONTEXTS
                                           : 1];
@@ -293,7 +299,13 @@ struct basic_freertos_port {
   static_assert(StackDepth >= configMINIMAL_STACK_SIZE,
                 "errgroup FreeRTOS port: StackDepth is below configMINIMAL_STACK_SIZE");
 
+  static_assert(static_cast<std::uint64_t>(StackDepth) <=
+                    static_cast<std::uint64_t>(std::numeric_limits<configSTACK_DEPTH_TYPE>::max()),
+                "errgroup FreeRTOS port: StackDepth does not fit configSTACK_DEPTH_TYPE; define "
+                "configSTACK_DEPTH_TYPE as a wider type (e.g. uint32_t) in FreeRTOSConfig.h");
+
   static constexpr std::size_t stack_depth = StackDepth;
+  static constexpr auto depth_arg = static_cast<configSTACK_DEPTH_TYPE>(StackDepth);
 
   struct thread_handle {
     StackType_t stack[StackDepth];  // first: a stack that grows down grows away from the TCB
@@ -303,6 +315,7 @@ struct basic_freertos_port {
     void* arg = nullptr;
     thread_context ctx{};
     std::atomic<std::uint32_t> done{0};
+    std::atomic<std::uint32_t> ran{0};
   };
 
   static bool start_thread(thread_handle& h, void (*entry)(void*), void* arg,
@@ -312,6 +325,7 @@ struct basic_freertos_port {
     h.arg = arg;
     // relaxed: the task that reads it is created below (task creation orders it).
     h.done.store(0, std::memory_order_relaxed);
+    h.ran.store(0, std::memory_order_relaxed);
 
     char name[configMAX_TASK_NAME_LEN];
     format_name(name, o.name != nullptr ? o.name : "errgroup", index);
@@ -355,11 +369,11 @@ struct basic_freertos_port {
 
 #if (ERRGROUP_FREERTOS_CORES > 1) && defined(configUSE_CORE_AFFINITY) && (configUSE_CORE_AFFINITY == 1)
     if (pinned)
-      h.task = xTaskCreateStaticAffinitySet(&task_main, name, StackDepth, &h, prio, h.stack,
+      h.task = xTaskCreateStaticAffinitySet(&task_main, name, depth_arg, &h, prio, h.stack,
                                             &h.tcb, static_cast<UBaseType_t>(1u << cpu));
     else
 #endif
-      h.task = xTaskCreateStatic(&task_main, name, StackDepth, &h, prio, h.stack, &h.tcb);
+      h.task = xTaskCreateStatic(&task_main, name, depth_arg, &h, prio, h.stack, &h.tcb);
     (void)pinned;
     return h.task != nullptr;
   }
@@ -368,15 +382,21 @@ struct basic_freertos_port {
   //   executor's destructor after it told the workers to stop.
   static void join_thread(thread_handle& h) noexcept {
     if (h.task == nullptr) return;
-    if (xTaskGetSchedulerState() != taskSCHEDULER_NOT_STARTED) {
-      // (J2) acquire: pairs with (J1) in task_main; the worker is done with the executor.
-      while (h.done.load(std::memory_order_acquire) == 0) wait_on(h.done, 0, no_deadline);
-#if (ERRGROUP_FREERTOS_CORES > 1)
-      // Deleting a task that still runs on another core would leave its TCB on the kernel's
-      // termination list, to be touched by the idle task after the executor is gone.
-      while (eTaskGetState(h.task) != eSuspended) vTaskDelay(1);
-#endif
+    if (xTaskGetSchedulerState() == taskSCHEDULER_NOT_STARTED) {
+      // Before vTaskStartScheduler(): a worker that never ran is deleted at once. After
+      // vTaskEndScheduler() (a host build's exit): nothing runs any more; leave the tasks alone.
+      // relaxed: with no scheduler running there is no other thread to synchronise with.
+      if (h.ran.load(std::memory_order_relaxed) == 0) vTaskDelete(h.task);
+      h.task = nullptr;
+      return;
     }
+    // (J2) acquire: pairs with (J1) in task_main; the worker is done with the executor.
+    while (h.done.load(std::memory_order_acquire) == 0) wait_on(h.done, 0, no_deadline);
+    // Delete it only once it sits in vTaskSuspend(): a task still running on another core (SMP)
+    // would be left on the kernel's termination list, to be touched by the idle task after the
+    // executor is gone; and the GCC/Posix port deletes a task with pthread_cancel, whose forced
+    // unwind through a noexcept frame (a worker preempted inside wake()) calls std::terminate.
+    while (eTaskGetState(h.task) != eSuspended) vTaskDelay(1);
     vTaskDelete(h.task);  // not running: removed at once, nothing left for the idle task
     h.task = nullptr;
   }
@@ -425,10 +445,11 @@ struct basic_freertos_port {
     if (word.load(std::memory_order_seq_cst) == expected)
       got = ulTaskNotifyTakeIndexed(ERRGROUP_FREERTOS_NOTIFY_INDEX, pdTRUE, ticks);
     std::uint32_t st = waiting;
-    // (W2) acquire on failure: pairs with the waker's commit (K2); relaxed on success: leaving
-    // without a commit publishes nothing.
+    // (W2) acquire: on failure pairs with the waker's commit (K2); on success it orders nothing
+    // that matters (leaving without a commit publishes nothing), but C++17 forbids a failure order
+    // stronger than the success order.
     if (!slot->state.compare_exchange_strong(st, (waiting & ~S::phase_mask) | S::phase_free,
-                                             std::memory_order_relaxed,
+                                             std::memory_order_acquire,
                                              std::memory_order_acquire)) {
       // A waker committed to notify us: consume exactly that notification before freeing.
       while (got == 0) got = ulTaskNotifyTakeIndexed(ERRGROUP_FREERTOS_NOTIFY_INDEX, pdTRUE,
@@ -561,9 +582,12 @@ struct basic_freertos_port {
 
  private:
   // The worker task's body. A FreeRTOS task function must never return: after the executor's loop
-  // ends it reports done and suspends until join_thread() deletes it.
+  // ends it reports done and suspends until join_thread() deletes it. Deliberately not noexcept:
+  // the GCC/Posix port deletes a task by cancelling its pthread, a forced unwind through this frame.
   static void task_main(void* param) {
     thread_handle& h = *static_cast<thread_handle*>(param);
+    // relaxed: read only when no scheduler runs (join_thread).
+    h.ran.store(1, std::memory_order_relaxed);
     vTaskSetThreadLocalStoragePointer(nullptr, ERRGROUP_FREERTOS_TLS_INDEX, &h.ctx);
     h.entry(h.arg);
     // (J1) seq_cst: publishes "done" (release half pairs with (J2)) and orders it before the

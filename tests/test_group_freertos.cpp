@@ -1,0 +1,48 @@
+// The behavioural suite (tests/test_group.cpp), unchanged, run on the FreeRTOS port against the
+// FreeRTOS test double (tests/freertos_double): worker tasks from xTaskCreateStatic, parking on
+// task notifications, the tick clock. The executor lists test_group.cpp iterates over are defined
+// here before it is included (it keeps its own lists when none are given).
+#include <errgroup/freertos.hpp>
+#include <errgroup/queue/boost_lockfree.hpp>
+
+#include "test_util.hpp"
+
+namespace test {
+struct freertos_boost_pool {
+  static constexpr bool concurrent = true;
+  static constexpr const char* name = "freertos port, boost queue";
+  using type = errgroup::basic_executor<errgroup::freertos_port,
+                                        errgroup::boost_lockfree_queue<errgroup::job*, 256>, 4>;
+};
+struct freertos_ring_pool {
+  static constexpr bool concurrent = true;
+  static constexpr const char* name = "freertos_executor";
+  using type = errgroup::freertos_executor<256, 4>;
+};
+struct freertos_inline {
+  static constexpr bool concurrent = false;
+  static constexpr const char* name = "freertos_inline_executor";
+  using type = errgroup::freertos_inline_executor;
+};
+template <>
+struct executor_holder<freertos_inline> {
+  errgroup::freertos_inline_executor ex;
+  explicit executor_holder(std::uint32_t = 2, std::uint32_t = 0) {}
+};
+}  // namespace test
+
+#define ALL_EXECUTORS test::freertos_boost_pool, test::freertos_ring_pool, test::freertos_inline
+#define POOLS test::freertos_boost_pool, test::freertos_ring_pool
+#define CONTENTION_POOL test::freertos_ring_pool
+#define SMALL_QUEUE_EXECUTOR errgroup::freertos_executor<2, 4>
+#define INLINE_EXECUTOR errgroup::freertos_inline_executor
+
+#include "test_group.cpp"
+
+#if !defined(ERRGROUP_TEST_GROUP_EXECUTOR_LISTS)
+#error "tests/test_group.cpp does not take executor lists from its includer: it must wrap ALL_EXECUTORS, POOLS, CONTENTION_POOL, SMALL_QUEUE_EXECUTOR and INLINE_EXECUTOR in #ifndef and define ERRGROUP_TEST_GROUP_EXECUTOR_LISTS"
+#endif
+
+TEST_CASE("the FreeRTOS suite ran on the port: nothing overflowed", "[freertos]") {
+  REQUIRE(errgroup::freertos_port::blocked_table_overflows() == 0);
+}
