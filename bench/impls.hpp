@@ -115,7 +115,7 @@ struct errgroup_pool {
   std::unique_ptr<errgroup::group<max_tasks>> gc;  // W3: with_context (stop on first error)
 };
 
-using eg_boost = errgroup_pool<errgroup::thread_executor<max_tasks>>;
+using eg_boost = errgroup_pool<errgroup::boost_thread_executor<max_tasks>>;
 using eg_ring = errgroup_pool<errgroup::ring_thread_executor<max_tasks>>;
 
 // ---- errgroup inline executor: every task runs inside go() -------------------------------------

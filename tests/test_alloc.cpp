@@ -144,7 +144,7 @@ long run_rounds(Exec& ex) {
 TEST_CASE("zero heap calls per task after set-up: Boost.Lockfree pool", "[alloc]") {
   errgroup::executor_options o;
   o.workers = 2;
-  errgroup::thread_executor<256> ex(o);
+  errgroup::boost_thread_executor<256> ex(o);
   REQUIRE(run_rounds(ex) == 0);
 }
 

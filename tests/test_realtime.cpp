@@ -189,7 +189,7 @@ void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 TEMPLATE_TEST_CASE("real-time calls make no system call and no heap call",
                    "[realtime][seccomp]", errgroup::ring_thread_executor<64>,
-                   errgroup::thread_executor<64>) {
+                   errgroup::boost_thread_executor<64>) {
   errgroup::executor_options eo;
   eo.workers = 1;
   eo.spin = 0;  // workers park at once: a futex wake would be needed without wake_policy::poll

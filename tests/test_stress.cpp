@@ -90,10 +90,10 @@ void stress(std::uint32_t spin, std::uint32_t seed) {
 }  // namespace
 
 TEST_CASE("stress: boost pool, spinning workers", "[stress]") {
-  stress<errgroup::thread_executor<128>>(1000, 1);
+  stress<errgroup::boost_thread_executor<128>>(1000, 1);
 }
 TEST_CASE("stress: boost pool, parking workers", "[stress]") {
-  stress<errgroup::thread_executor<128>>(0, 2);
+  stress<errgroup::boost_thread_executor<128>>(0, 2);
 }
 TEST_CASE("stress: ring pool, spinning workers", "[stress]") {
   stress<errgroup::ring_thread_executor<128>>(1000, 3);

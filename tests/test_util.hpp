@@ -50,8 +50,8 @@ inline void raise_max(std::atomic<int>& m, int v) {
 // executor, whose tasks run inside go(): tests that block a task on a gate need real workers.
 struct boost_pool {
   static constexpr bool concurrent = true;
-  static constexpr const char* name = "thread_executor(boost)";
-  using type = errgroup::thread_executor<256>;
+  static constexpr const char* name = "boost_thread_executor";
+  using type = errgroup::boost_thread_executor<256>;
 };
 struct ring_pool {
   static constexpr bool concurrent = true;
