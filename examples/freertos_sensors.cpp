@@ -12,7 +12,7 @@
 //   2. wait_for(a deadline in kernel ticks); on timeout it stops the group (cancelling the reads
 //      still running) and waits for them to return before it touches the results.
 // Round 1: every sensor answers. Round 2: sensor 2 reports a CRC error after 2 ms; the slow ones are
-// cancelled. Round 3: sensor 3 hangs; the 30 ms deadline cancels it.
+// cancelled. Round 3: sensor 3 hangs; the 300 ms deadline cancels it.
 //
 // Builds against the real kernel (the main() below creates the task and starts the scheduler; on
 // the host's GCC/Posix port vTaskEndScheduler() returns from it) and against the FreeRTOS test
@@ -89,18 +89,21 @@ outcome read_all(TickType_t deadline_ticks) {
 }
 
 int run_demo() {
-  const TickType_t deadline = pdMS_TO_TICKS(30);
+  // Margins wide enough for a loaded machine or an emulator (the example runs as a test under
+  // qemu-user too): reads of 20-65 ms against a 300 ms deadline; in round 2 the CRC error comes
+  // at ~25 ms, 40 ms before sensor 3 would finish.
+  const TickType_t deadline = pdMS_TO_TICKS(300);
   for (int i = 0; i < sensor_count; ++i)
-    sensors[i] = sensor{i, pdMS_TO_TICKS(4 + 3 * i), false, 0, false};
+    sensors[i] = sensor{i, pdMS_TO_TICKS(5 * (4 + 3 * i)), false, 0, false};
   std::printf("round 1: all sensors healthy\n");
   const outcome a = read_all(deadline);
 
-  sensors[2].fails = true;  // CRC error after ~5 ms; sensor 3 (13 ms) is cancelled by it
+  sensors[2].fails = true;  // CRC error after ~25 ms; sensor 3 (65 ms) is cancelled by it
   std::printf("round 2: sensor 2 fails\n");
   const outcome b = read_all(deadline);
 
   sensors[2].fails = false;
-  sensors[3].conversion_ticks = pdMS_TO_TICKS(1000);  // hangs: the deadline cancels it
+  sensors[3].conversion_ticks = pdMS_TO_TICKS(10000);  // hangs: the deadline cancels it
   std::printf("round 3: sensor 3 hangs\n");
   const outcome c = read_all(deadline);
 

@@ -637,3 +637,28 @@ TEMPLATE_TEST_CASE("wait_policy::spin: waits and blocked go() spin instead of pa
   }
   REQUIRE(n.load() == 600);
 }
+
+TEMPLATE_TEST_CASE("a task blocked in go() helps even under help_policy::never",
+                   "[group][help][nested]", POOLS) {
+  // One worker, capacity 2. Task A runs on the worker and submits B (queued), then C: the group
+  // is full, so go(C) blocks. Only A's own thread can run B. help_policy::never is for outside
+  // callers; a thread that is running a task always helps, or this would hang (found by the
+  // fuzzer).
+  errgroup::executor_options o;
+  o.workers = 1;
+  o.spin = 0;
+  typename TestType::type ex(o);
+  errgroup::group_options go;
+  go.help = errgroup::help_policy::never;
+  errgroup::group<2> g(ex, go);
+  std::atomic<int> ran{0};
+  std::atomic<int> inner{-1};
+  REQUIRE(g.go([&] {
+    const status b = g.go([&] { ran.fetch_add(1); });
+    const status c = g.go([&] { ran.fetch_add(1); });
+    inner.store(b == status::ok && c == status::ok ? 1 : 0);
+  }) == status::ok);
+  REQUIRE(g.wait_for(std::chrono::seconds(20)) == status::ok);
+  REQUIRE(inner.load() == 1);
+  REQUIRE(ran.load() == 2);
+}

@@ -239,7 +239,7 @@ class group_base {
   //   busy if tasks are outstanding (Go panics).
   [[nodiscard]] status set_limit(int n) noexcept {
     if (n == 0) return status::invalid_argument;
-    if (outstanding() != 0) return status::busy;
+    if (!finished_all()) return status::busy;
     const std::uint32_t lim =
         n < 0 ? ~std::uint32_t{0} : static_cast<std::uint32_t>(n);
     // relaxed: set_limit happens before the go() calls it governs (same thread or via the
@@ -300,7 +300,7 @@ class group_base {
   // rule: until reset(), a group keeps its error (wait() returns it again, as Go's Wait does) and
   // its stop/close state. Returns busy if tasks are outstanding.
   [[nodiscard]] status reset() noexcept {
-    if (outstanding() != 0) return status::busy;
+    if (!finished_all()) return status::busy;
     // relaxed (all five): reset happens after wait() observed every task finished, and before
     // the next go(), whose queue push (release) publishes these stores to the workers.
     error_count_.store(0, std::memory_order_relaxed);
@@ -312,6 +312,12 @@ class group_base {
     stop_.flag.store(0, std::memory_order_relaxed);
     closed_.store(false, std::memory_order_relaxed);
     return status::ok;
+  }
+
+  // True if no task is outstanding. (A6) acquire: pairs with (R1), so every finished task's
+  // writes (its error, its slot) happen before what the caller does next, even without a wait().
+  bool finished_all() const noexcept {
+    return (state_.load(std::memory_order_acquire) & count_mask) == 0;
   }
 
   // Tasks submitted and not yet finished (a snapshot).
@@ -410,8 +416,13 @@ class group_base {
       ex_.yield();
   }
 
+  // A thread that is itself running a task (a worker, or a helper) always helps: it is executor
+  // work already, and if it blocked without helping, the queued tasks it waits for could be left
+  // with no thread to run them (every worker blocked in go()/wait() inside a task). help_policy
+  // ::never governs outside callers (a real-time thread).
   bool may_help(thread_context& ctx) const noexcept {
-    return opts_.help == help_policy::run_queued && ctx.depth < max_help_depth;
+    return (opts_.help == help_policy::run_queued || ctx.depth != 0) &&
+           ctx.depth < max_help_depth;
   }
 
   // How many frames of this group are on the calling thread's stack of running tasks.
@@ -776,7 +787,6 @@ inline void group_base::run(job* j) noexcept {
   task_frame frame{&g, ctx.top};
   ctx.top = &frame;
   ++ctx.depth;
-  detail::exception_holder thrown{};
   if (g.stop_.requested()) {
     (void)h->call(h, nullptr, false, nullptr);  // skipped: destroyed, never run
 #if ERRGROUP_STATS
@@ -793,6 +803,9 @@ inline void group_base::run(job* j) noexcept {
     }
 #endif
     const stop_token tok(g.stop_);
+    // Scoped to this block: an exception the group did not keep (it was not the first failure)
+    // is destroyed here, before (R1), never after the waiter has returned.
+    detail::exception_holder thrown{};
     const error e = h->call(h, &tok, true, &thrown);
 #if ERRGROUP_STATS
     // relaxed: statistics only.
