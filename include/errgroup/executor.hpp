@@ -36,6 +36,7 @@ namespace detail {
 // registers (prepare_wait), re-checks its condition, then waits until the epoch moves; a notifier
 // changes the condition, then bumps the epoch and wakes sleepers if any are registered.
 // Protocol model: the steps are labelled (E1)..(E4) and referenced by group.hpp.
+// Model-checked: tests/model/wakeup.pml (SPIN; ctest model_wakeup*).
 class eventcount {
  public:
   static constexpr std::uint32_t sleeper_one = 1;
@@ -53,25 +54,28 @@ class eventcount {
     // relaxed: unregistering publishes nothing; a notifier that still sees us just wakes nobody.
     word_.fetch_sub(sleeper_one, std::memory_order_relaxed);
   }
-  // (E2) Sleep until the epoch differs from key's, or deadline. Unregisters on return. Returns
-  // true if notified, false on timeout.
+  // (E2) Sleep once: until woken, until the epoch differs from key's, or until the deadline (or
+  // spuriously). Unregisters on return. Returns false if the deadline had passed, true otherwise.
+  // One futex wait, not a loop until the epoch moves: a notify-one can be taken by a sleeper that
+  // registered after that notify (the kernel picks whom to wake; a higher-priority late sleeper
+  // first). Returning lets every sleeper's caller re-check its own condition — a worker or a
+  // helping waiter then finds the queued job itself — so no wake-up is lost to such a theft.
   template <class Exec>
   bool wait(std::uint32_t key, std::uint64_t deadline_ns, Exec& ex) noexcept {
-    std::uint32_t cur = key;
-    bool notified = true;
-    for (;;) {
-      if ((cur & ~sleeper_mask) != (key & ~sleeper_mask)) break;
-      if (deadline_ns != no_deadline && ex.now_ns() >= deadline_ns) {
-        notified = false;
-        break;
-      }
-      ex.wait_on(word_, cur, deadline_ns);  // futex: sleeps only while word_ == cur
+    bool in_time = true;
+    if (deadline_ns != no_deadline && ex.now_ns() >= deadline_ns) {
+      in_time = false;
+    } else {
+      ex.wait_on(word_, key, deadline_ns);  // futex: sleeps only while word_ == key
       // (E4) acquire: pairs with (E3); what the notifier did before notifying is visible.
-      cur = word_.load(std::memory_order_acquire);
+      const std::uint32_t cur = word_.load(std::memory_order_acquire);
+      if ((cur & ~sleeper_mask) == (key & ~sleeper_mask) && deadline_ns != no_deadline &&
+          ex.now_ns() >= deadline_ns)
+        in_time = false;
     }
     // relaxed: see cancel_wait().
     word_.fetch_sub(sleeper_one, std::memory_order_relaxed);
-    return notified;
+    return in_time;
   }
   // (E3) Bump the epoch; wake one or all registered sleepers. seq_cst RMW: the caller changed the
   // condition before calling; pairs with (E1)/(E4).

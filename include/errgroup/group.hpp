@@ -368,7 +368,9 @@ class group_base {
   void drain() noexcept {
     ERRGROUP_ASSERT(!inside_own_task(),
                     "errgroup: a group destroyed from inside one of its own tasks");
-    if (outstanding() != 0) {
+    // finished_all(): acquire, so the last finisher's accesses (R1) happen before the group's
+    // memory is released even when no wait() ran (found by ThreadSanitizer in the soak test).
+    if (!finished_all()) {
       stop();
       (void)wait_until_ns(no_deadline);
     }
@@ -662,8 +664,8 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
     if (room || deadlocked || stop_.requested()) {
       ec.cancel_wait();
     } else {
-      const bool notified = ec.wait(key, no_deadline, ex_);  // (E2)
-      if (&ec == &ex_.work_ec() && notified) b.armed = true;
+      const bool woke = ec.wait(key, no_deadline, ex_);  // (E2)
+      if (&ec == &ex_.work_ec() && woke) b.armed = true;
     }
     // relaxed: unregistering publishes nothing; a finisher that still sees us just notifies.
     state_.fetch_sub(blocked_one, std::memory_order_relaxed);
@@ -772,8 +774,8 @@ inline status group_base::wait_until_ns(std::uint64_t deadline_ns) noexcept {
       // registered on work_ec, where a submit's notify may have picked us).
       ec.cancel_wait();
     } else {
-      const bool notified = ec.wait(key, deadline_ns, ex_);  // (E2)
-      if (helping && notified) b.armed = true;
+      const bool woke = ec.wait(key, deadline_ns, ex_);  // (E2)
+      if (helping && woke) b.armed = true;
     }
     // relaxed: unregistering publishes nothing; a finisher that still sees us just notifies.
     state_.fetch_sub(waiter_one, std::memory_order_relaxed);
