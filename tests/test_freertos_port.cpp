@@ -160,7 +160,7 @@ TEST_CASE("a full blocked-task table degrades to polling, and still wakes everyo
   REQUIRE(slots_in(shared::phase_free) == ERRGROUP_FREERTOS_MAX_BLOCKED);
 }
 
-TEST_CASE("workers: static tasks named, prioritised, reported; deleted by the destructor",
+TEST_CASE("workers: static tasks named, prioritised, reported, deleted by the destructor",
           "[freertos][executor]") {
   const auto s0 = freertos_double::stats();
   errgroup::executor_options o;
@@ -226,7 +226,7 @@ TEST_CASE("long names are truncated to configMAX_TASK_NAME_LEN", "[freertos][exe
   REQUIRE(std::strlen(freertos_double::name_of(seen.load())) == configMAX_TASK_NAME_LEN - 1);
 }
 
-TEST_CASE("wait_for takes kernel ticks and freertos_clock deadlines; never early",
+TEST_CASE("wait_for takes kernel ticks and freertos_clock deadlines, never early",
           "[freertos][clock]") {
   errgroup::executor_options o;
   o.workers = 1;
@@ -282,10 +282,10 @@ TEST_CASE("try_go_from_isr: FromISR wake of a parked worker, never blocks, repor
   REQUIRE(one.go([&] {
     while (!open.load()) vTaskDelay(1);
   }) == status::ok);
+  int v = 0;  // outlives the task that writes it (the task runs after the handler returns)
   {
     freertos_double::interrupt irq;
     REQUIRE(errgroup::try_go_from_isr(one, [] {}, nullptr) == status::capacity_full);
-    int v = 0;
     REQUIRE(errgroup::try_go_from_isr(
                 g, [](void* p) -> error { return error(*static_cast<int*>(p) = 7); }, &v,
                 nullptr) == status::ok);
@@ -293,6 +293,7 @@ TEST_CASE("try_go_from_isr: FromISR wake of a parked worker, never blocks, repor
   open.store(true);
   REQUIRE_FALSE(one.wait());
   REQUIRE(g.wait() == error(7));
+  REQUIRE(v == 7);
   REQUIRE(ran.load() == 1);
 }
 

@@ -34,7 +34,7 @@ using errgroup::status;
 #define INLINE_EXECUTOR errgroup::inline_executor
 #endif
 
-TEMPLATE_TEST_CASE("go + wait runs every task; wait returns success", "[group]", ALL_EXECUTORS) {
+TEMPLATE_TEST_CASE("go + wait runs every task, wait returns success", "[group]", ALL_EXECUTORS) {
   test::executor_holder<TestType> h;
   errgroup::group<16> g(h.ex);
   std::atomic<int> n{0};
@@ -46,7 +46,7 @@ TEMPLATE_TEST_CASE("go + wait runs every task; wait returns success", "[group]",
   REQUIRE(g.stats().tasks_run == 100);
 }
 
-TEMPLATE_TEST_CASE("wait returns the first error; errors() keeps every error", "[group]",
+TEMPLATE_TEST_CASE("wait returns the first error, errors() keeps every error", "[group]",
                    ALL_EXECUTORS) {
   test::executor_holder<TestType> h;
   errgroup::group<8> g(h.ex);
@@ -226,7 +226,7 @@ TEMPLATE_TEST_CASE("close lets submitted tasks finish", "[group]", POOLS) {
   REQUIRE(g.stats().tasks_skipped == 0);
 }
 
-TEMPLATE_TEST_CASE("stop skips queued tasks; every callable is destroyed exactly once",
+TEMPLATE_TEST_CASE("stop skips queued tasks, every callable is destroyed exactly once",
                    "[group][stop]", POOLS) {
   errgroup::executor_options o;
   o.workers = 1;

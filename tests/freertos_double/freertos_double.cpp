@@ -1,5 +1,15 @@
 // The errgroup FreeRTOS TEST DOUBLE — not FreeRTOS. See FreeRTOS.h here for the semantics kept.
 // Test code: it may lock and allocate; the port it serves may not.
+#if defined(__SANITIZE_ADDRESS__)
+#define FREERTOS_DOUBLE_LSAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define FREERTOS_DOUBLE_LSAN 1
+#endif
+#endif
+#if FREERTOS_DOUBLE_LSAN
+#include <sanitizer/lsan_interface.h>
+#endif
 #include "freertos_double.hpp"
 
 #include <pthread.h>
@@ -55,6 +65,9 @@ std::uint64_t ticks64() {
 tskTaskControlBlock* current() {
   if (self_tcb == nullptr) {
     self_tcb = new tskTaskControlBlock;  // an adopted thread's TCB is never freed (test code)
+#if FREERTOS_DOUBLE_LSAN
+    __lsan_ignore_object(self_tcb);  // deliberate: it must outlive thread-local destructors
+#endif
     self_tcb->adopted = true;
     self_tcb->name = "adopted";
   }
