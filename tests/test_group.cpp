@@ -408,29 +408,80 @@ TEMPLATE_TEST_CASE("wait() from inside one of the group's own tasks is detected"
   REQUIRE(st.load() == static_cast<int>(status::would_deadlock));
 }
 
-TEMPLATE_TEST_CASE("go() into its own full group from a task is would_deadlock, not a hang",
+TEMPLATE_TEST_CASE("go() from a task never waits for room: limit_reached, capacity_full",
                    "[group][misuse]", ALL_EXECUTORS) {
   test::executor_holder<TestType> h;
-  errgroup::group<4> g(h.ex);
-  REQUIRE(g.set_limit(1) == status::ok);
-  std::atomic<int> inner{-1};
-  REQUIRE(g.go([&] { inner.store(static_cast<int>(g.go([] {}))); }) == status::ok);
-  REQUIRE_FALSE(g.wait());
-  REQUIRE(inner.load() == static_cast<int>(status::would_deadlock));
+  {  // at the limit: the task itself holds the only place
+    errgroup::group<4> g(h.ex);
+    REQUIRE(g.set_limit(1) == status::ok);
+    std::atomic<int> inner{-1};
+    REQUIRE(g.go([&] { inner.store(static_cast<int>(g.go([] {}))); }) == status::ok);
+    REQUIRE_FALSE(g.wait());
+    REQUIRE(inner.load() == static_cast<int>(status::limit_reached));
+  }
+  {  // at the capacity: the task and one more fill both slots
+    errgroup::group<2> g(h.ex);
+    std::atomic<int> first{-1}, second{-1};
+    test::gate hold;  // keeps the second task outstanding on a pool
+    REQUIRE(g.go([&] {
+      first.store(static_cast<int>(g.go([&] {
+        if (TestType::concurrent) hold.wait();
+      })));
+      second.store(static_cast<int>(g.go([] {})));
+      hold.open();
+    }) == status::ok);
+    REQUIRE_FALSE(g.wait());
+    REQUIRE(first.load() == static_cast<int>(status::ok));
+    // The inline executor ran the first nested task inside go(), so its slot was free again.
+    REQUIRE(second.load() == static_cast<int>(TestType::concurrent ? status::capacity_full
+                                                                   : status::ok));
+  }
+  {  // into another group at its limit, held by an outside thread's task: no wait either
+    errgroup::group<4> other(h.ex);
+    REQUIRE(other.set_limit(1) == status::ok);
+    test::gate hold;
+    std::atomic<int> holding{0};
+    REQUIRE(other.go([&] {
+      holding.store(1, std::memory_order_release);
+      if (TestType::concurrent) hold.wait();
+    }) == status::ok);
+    // Running on a worker before we go on: our wait() below must not pick it up and spin in it.
+    test::await_count(holding, 1);
+    errgroup::group<4> g(h.ex);
+    std::atomic<int> inner{-1};
+    REQUIRE(g.go([&] { inner.store(static_cast<int>(other.go([] {}))); }) == status::ok);
+    REQUIRE_FALSE(g.wait());
+    hold.open();
+    REQUIRE_FALSE(other.wait());
+    REQUIRE(inner.load() == static_cast<int>(TestType::concurrent ? status::limit_reached
+                                                                  : status::ok));
+  }
 }
 
-TEMPLATE_TEST_CASE("go() from a task into its own group with room proceeds", "[group]",
+TEMPLATE_TEST_CASE("recursive submission at a limit: run inline when go() refuses", "[group]",
                    ALL_EXECUTORS) {
+  // Go's idiom for recursive work under SetLimit (if !g.TryGo(f) { f() }), which go() inside a
+  // task follows: it never waits for room, so this cannot deadlock however the tasks nest.
   test::executor_holder<TestType> h;
   errgroup::group<64> g(h.ex);
   REQUIRE(g.set_limit(3) == status::ok);
-  std::atomic<int> n{0};
+  std::atomic<int> n{0}, inline_runs{0}, bad{0};
   REQUIRE(g.go([&] {
-    for (int i = 0; i < 20; ++i)  // blocks on the limit, helps, never deadlocks
-      if (g.go([&] { n.fetch_add(1); }) != status::ok) n.fetch_add(1000);
+    for (int i = 0; i < 20; ++i) {
+      auto leaf = [&n] { n.fetch_add(1); };
+      const status st = g.go(leaf);
+      if (st == status::limit_reached) {
+        inline_runs.fetch_add(1);
+        leaf();
+      } else if (st != status::ok) {
+        bad.fetch_add(1);
+      }
+    }
   }) == status::ok);
   REQUIRE_FALSE(g.wait());
+  REQUIRE(bad.load() == 0);
   REQUIRE(n.load() == 20);
+  REQUIRE(g.stats().max_running <= 3);
 }
 
 TEMPLATE_TEST_CASE("go() blocks at the limit and completes everything", "[group][limit]",
@@ -638,27 +689,26 @@ TEMPLATE_TEST_CASE("wait_policy::spin: waits and blocked go() spin instead of pa
   REQUIRE(n.load() == 600);
 }
 
-TEMPLATE_TEST_CASE("a task blocked in go() helps even under help_policy::never",
+TEMPLATE_TEST_CASE("a task blocked in go() on a full queue helps even under help_policy::never",
                    "[group][help][nested]", POOLS) {
-  // One worker, capacity 2. Task A runs on the worker and submits B (queued), then C: the group
-  // is full, so go(C) blocks. Only A's own thread can run B. help_policy::never is for outside
-  // callers; a thread that is running a task always helps, or this would hang (found by the
-  // fuzzer).
+  // One worker, an executor queue of 2. Task A runs on the worker and submits 6 tasks: the third
+  // push finds the queue full, so go() waits for queue room. Only A's own thread can run the
+  // queued tasks. help_policy::never is for outside callers; a thread that is running a task
+  // always helps, or this would hang (found by the fuzzer, in its earlier form at the limit).
   errgroup::executor_options o;
   o.workers = 1;
   o.spin = 0;
-  typename TestType::type ex(o);
+  typename TestType::template with_queue<2> ex(o);
   errgroup::group_options go;
   go.help = errgroup::help_policy::never;
-  errgroup::group<2> g(ex, go);
+  errgroup::group<8> g(ex, go);
   std::atomic<int> ran{0};
-  std::atomic<int> inner{-1};
+  std::atomic<int> accepted{0};
   REQUIRE(g.go([&] {
-    const status b = g.go([&] { ran.fetch_add(1); });
-    const status c = g.go([&] { ran.fetch_add(1); });
-    inner.store(b == status::ok && c == status::ok ? 1 : 0);
+    for (int i = 0; i < 6; ++i)
+      if (g.go([&] { ran.fetch_add(1); }) == status::ok) accepted.fetch_add(1);
   }) == status::ok);
   REQUIRE(g.wait_for(std::chrono::seconds(20)) == status::ok);
-  REQUIRE(inner.load() == 1);
-  REQUIRE(ran.load() == 2);
+  REQUIRE(accepted.load() == 6);
+  REQUIRE(ran.load() == 6);
 }

@@ -13,11 +13,16 @@ struct freertos_boost_pool {
   static constexpr const char* name = "freertos port, boost queue";
   using type = errgroup::basic_executor<errgroup::freertos_port,
                                         errgroup::boost_lockfree_queue<errgroup::job*, 256>, 4>;
+  template <std::size_t Q>
+  using with_queue = errgroup::basic_executor<errgroup::freertos_port,
+                                              errgroup::boost_lockfree_queue<errgroup::job*, Q>, 4>;
 };
 struct freertos_ring_pool {
   static constexpr bool concurrent = true;
   static constexpr const char* name = "freertos_executor";
   using type = errgroup::freertos_executor<256, 4>;
+  template <std::size_t Q>
+  using with_queue = errgroup::freertos_executor<Q, 4>;
 };
 struct freertos_inline {
   static constexpr bool concurrent = false;

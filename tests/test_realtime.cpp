@@ -124,7 +124,7 @@ void rt_rounds(Group& g, long rounds) {
 // Runs the scenario in a forked child; returns the child's result block (shared memory).
 template <class Exec>
 rt_summary run_in_child(const errgroup::executor_options& eo, errgroup::wait_policy waiting,
-                       long rounds) {
+                       long rounds, bool await_parked_worker = false) {
   void* mem = mmap(nullptr, sizeof(rt_result), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
                    -1, 0);
   REQUIRE(mem != MAP_FAILED);
@@ -144,6 +144,9 @@ rt_summary run_in_child(const errgroup::executor_options& eo, errgroup::wait_pol
       errgroup::group<16> g(ex, go);
       std::thread rt([&] {
         rt_rounds(g, 3);  // warm-up with system calls allowed (first touches of TLS, pages)
+        // The control: start with the worker parked, so the first submit must wake it.
+        if (await_parked_worker)
+          while (!ex.work_ec().has_sleepers()) std::this_thread::yield();
         if (!forbid_all_syscalls()) {
           res->done.store(1, std::memory_order_release);
           for (;;) std::atomic_signal_fence(std::memory_order_seq_cst);
@@ -210,8 +213,10 @@ TEST_CASE("control: the default configuration does make system calls on that thr
   errgroup::executor_options eo;
   eo.workers = 1;
   eo.spin = 0;  // parked workers: each submit wakes one with a futex call
-  const rt_summary r =
-      run_in_child<errgroup::ring_thread_executor<64>>(eo, errgroup::wait_policy::park, 200);
+  // Starts with the worker parked: otherwise a helping waiter can run every task itself while a
+  // starved worker never parks (seen once under a loaded ctest -j2), and no call is needed.
+  const rt_summary r = run_in_child<errgroup::ring_thread_executor<64>>(
+      eo, errgroup::wait_policy::park, 200, /*await_parked_worker=*/true);
   REQUIRE(r.filter_ok == 1);
   REQUIRE(r.syscalls > 0);
   REQUIRE(r.first_syscall == SYS_futex);

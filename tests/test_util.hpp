@@ -52,11 +52,15 @@ struct boost_pool {
   static constexpr bool concurrent = true;
   static constexpr const char* name = "boost_thread_executor";
   using type = errgroup::boost_thread_executor<256>;
+  template <std::size_t Q>
+  using with_queue = errgroup::boost_thread_executor<Q>;
 };
 struct ring_pool {
   static constexpr bool concurrent = true;
   static constexpr const char* name = "ring_thread_executor";
   using type = errgroup::ring_thread_executor<256>;
+  template <std::size_t Q>
+  using with_queue = errgroup::ring_thread_executor<Q>;
 };
 struct inline_exec {
   static constexpr bool concurrent = false;

@@ -486,7 +486,6 @@ class group_base {
   // Written by submitters, finishers and waiters.
   alignas(cache_line) std::atomic<std::uint32_t> state_{0};
   std::atomic<std::uint32_t> limit_{~std::uint32_t{0}};
-  std::atomic<std::uint32_t> inner_blocked_{0};  // own-task frames blocked in go() (deadlock check)
   std::atomic<std::uint32_t> free_hint_{0};      // claim_slot()'s first word to scan
 
   // Written rarely: stop, close, first error.
@@ -526,6 +525,16 @@ static_assert(std::atomic<std::uint64_t>::is_always_lock_free || !ERRGROUP_STATS
 //    finisher sees the registration and notifies; the waiter's prepare_wait happens-before that
 //    notify, so the epoch moves after the key was taken), or it follows (the waiter's RMW returns
 //    the decremented count and it does not sleep).
+//
+// Why a task never waits for room (reserve()): a thread that waits helps by running queued jobs
+// on its own stack, so the frame that waits cannot resume until every job run on top of it
+// returns. Waiting for one's own children is safe that way (the youngest waiting frame waits only
+// for tasks younger than itself, which nothing can bury). Waiting for room is not: room depends
+// on siblings, which may be buried under the very job this thread is running. Two threads, each
+// blocked in go() of its group under a job of the other's group, hang with no single group
+// seeing the cycle (found by the soak test under ThreadSanitizer). Not helping instead starves a
+// fixed pool (every worker blocked in go() while the task that would make room stays queued).
+// So inside a task, go() answers limit_reached / capacity_full as try_go does.
 
 template <class T, std::size_t SlotBytes>
 error group_base::call_impl(detail::slot_header* h, const stop_token* tok, bool run_it,
@@ -597,7 +606,10 @@ inline status group_base::reserve(bool block) noexcept {
     // relaxed: see set_limit().
     const std::uint32_t lim = limit_.load(std::memory_order_relaxed);
     if (c >= lim || c >= capacity_) {
-      if (!block) return c >= lim ? status::limit_reached : status::capacity_full;
+      // Inside a task (a frame of any group on this thread's stack), go() never waits for room:
+      // see go() and "Why a task never waits for room".
+      if (!block || ex_.context().top != nullptr)
+        return c >= lim ? status::limit_reached : status::capacity_full;
       const status st = block_until_room(ex_.context());
       if (st != status::ok) return st;
       // relaxed: a fresh starting value for the CAS loop.
@@ -612,36 +624,19 @@ inline status group_base::reserve(bool block) noexcept {
   }
 }
 
-// go() at the limit or capacity: help, then park until a task of this group finishes.
+// go() at the limit or capacity, from a thread that is not running a task (reserve() answers
+// limit_reached/capacity_full inside tasks): help, then park until a task of this group finishes.
 inline status group_base::block_until_room(thread_context& ctx) noexcept {
-  const std::uint32_t k = own_frames(ctx);
   baton b{ex_};  // see wait_until_ns()
-  // seq_cst: the deadlock check below compares this counter with state_; both sides of the
-  // check use seq_cst so two blocked threads cannot both miss each other's contribution.
-  if (k != 0) inner_blocked_.fetch_add(k, std::memory_order_seq_cst);
-  status result = status::ok;
   for (std::uint32_t spins = 0;; ++spins) {
     // (A1) acquire: pairs with (R1); a slot freed by a finished task is visible.
     const std::uint32_t s = state_.load(std::memory_order_acquire);
     const std::uint32_t c = s & count_mask;
     // relaxed: see set_limit().
     const std::uint32_t lim = limit_.load(std::memory_order_relaxed);
-    if (c < lim && c < capacity_) break;
-    if (stop_.requested()) {
-      result = status::stopped;
-      break;
-    }
-    if (k != 0 && inner_blocked_.load(std::memory_order_seq_cst) >= c) {
-      result = status::would_deadlock;  // every outstanding task is blocked in go() itself
-      break;
-    }
-    if (may_help(ctx)) {
-      // Our frames are not blocked while we run another job on top of them.
-      if (k != 0) inner_blocked_.fetch_sub(k, std::memory_order_seq_cst);
-      const bool ran = ex_.try_run_one();
-      if (k != 0) inner_blocked_.fetch_add(k, std::memory_order_seq_cst);
-      if (ran) continue;
-    }
+    if (c < lim && c < capacity_) return status::ok;
+    if (stop_.requested()) return status::stopped;
+    if (may_help(ctx) && ex_.try_run_one()) continue;
     if (spins < ex_.spin() || opts_.waiting == wait_policy::spin) {
       ex_.relax();
       continue;
@@ -652,7 +647,8 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
     }
     detail::eventcount& ec = may_help(ctx) ? ex_.work_ec() : ex_.done_ec();
     const std::uint32_t key = ec.prepare_wait();  // (E1)
-    // seq_cst RMW: registration, then re-check on the returned value (see the protocol above).
+    // (B1) seq_cst RMW: registration, then re-check on the returned value (see the protocol
+    // above); the finisher's (R1) reads it.
     const std::uint32_t s2 = state_.fetch_add(blocked_one, std::memory_order_seq_cst) + blocked_one;
     // seq_cst fence: orders our registration before the stop-flag loads below; pairs with the
     // seq_cst exchange (T2) + seq_cst load in stop(), so a stop() either sees us registered (and
@@ -660,8 +656,7 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
     std::atomic_thread_fence(std::memory_order_seq_cst);
     const std::uint32_t c2 = s2 & count_mask;
     const bool room = c2 < limit_.load(std::memory_order_relaxed) && c2 < capacity_;
-    const bool deadlocked = k != 0 && inner_blocked_.load(std::memory_order_seq_cst) >= c2;
-    if (room || deadlocked || stop_.requested()) {
+    if (room || stop_.requested()) {
       ec.cancel_wait();
     } else {
       const bool woke = ec.wait(key, no_deadline, ex_);  // (E2)
@@ -670,8 +665,6 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
     // relaxed: unregistering publishes nothing; a finisher that still sees us just notifies.
     state_.fetch_sub(blocked_one, std::memory_order_relaxed);
   }
-  if (k != 0) inner_blocked_.fetch_sub(k, std::memory_order_seq_cst);
-  return result;
 }
 
 inline std::uint32_t group_base::claim_slot() noexcept {
@@ -699,9 +692,14 @@ inline std::uint32_t group_base::claim_slot() noexcept {
 
 inline void group_base::finish_one() noexcept {
   executor_base& ex = ex_;  // copied before (R1): the group may be destroyed right after it
-  // (R1) release: publishes everything the task did (its error, the destroyed callable);
-  // pairs with (A1)/(A3) in the waiter. This is the finisher's last access to the group.
-  const std::uint32_t prev = state_.fetch_sub(1, std::memory_order_release);
+  // (R1) acq_rel. Release: publishes everything the task did (its error, the destroyed
+  // callable); pairs with (A1)/(A3) in the waiter. Acquire: when this RMW reads a waiter's or a
+  // blocked go()'s registration (A3)/(B1), that thread's prepare_wait (E1) happens before our
+  // notify (E3), so the notify's epoch bump follows the sleeper's key in the event count's
+  // modification order and the wake-up cannot be lost. (Every write to state_ is an RMW, so the
+  // registration heads a release sequence this RMW reads from.) This is the finisher's last
+  // access to the group.
+  const std::uint32_t prev = state_.fetch_sub(1, std::memory_order_acq_rel);
   const bool last = (prev & count_mask) == 1;
   if (((prev & waiter_field) != 0 && last) || (prev & blocked_field) != 0) {
     ex.done_ec().notify(ex, true);  // (E3)
@@ -849,9 +847,14 @@ class group final : public group_base {
 
   // Go: g.Go(f). Submits f; blocks while the limit or the capacity is reached (helping with
   //   queued jobs unless help_policy::never) and while the executor's queue is full.
-  // Returns: ok; stopped or closed (f is never run); would_deadlock if every outstanding task of
-  //   this group is blocked in go() itself, so none could ever finish (Go would hang there).
-  // Blocking: may block; system calls only to park and wake.
+  //   Called from inside a task (of any group), go() does not wait for room: at the limit or
+  //   the capacity it answers like try_go (a fixed pool cannot wait for a sibling task without
+  //   risking a deadlock; see "Why a task never waits for room" below). The idiom for recursive
+  //   work, as in Go: if (g.go(f) != status::ok) run f inline.
+  // Returns: ok; stopped or closed (f is never run); inside a task also limit_reached or
+  //   capacity_full (f is never run).
+  // Blocking: may block; system calls only to park and wake. Inside a task it blocks only while
+  //   the executor's queue is full, and then runs queued jobs until a push succeeds.
   template <class F>
   [[nodiscard]] status go(F&& f) noexcept {
     if constexpr (fits<std::decay_t<F>>())

@@ -28,8 +28,9 @@
 //  I7 status codes are the documented ones: go/try_go after stop -> stopped, after close ->
 //     closed, set_limit(0) -> invalid_argument, set_limit/reset with nothing outstanding -> ok,
 //     try_go refusals limit_reached/capacity_full only when that many tasks can be outstanding,
-//     never queue_full (the queues are larger than every group together), wait() inside a task ->
-//     errc::wait_inside_task, wait_for inside a task -> would_deadlock.
+//     never queue_full (the queues are larger than every group together), go() inside a task
+//     at the limit/capacity -> limit_reached/capacity_full (never waits for room), wait() inside
+//     a task -> errc::wait_inside_task, wait_for inside a task -> would_deadlock.
 //  I8 stop skips queued tasks: "pins" (two spinning tasks proven to run on the two distinct
 //     worker threads) occupy the executor; tasks accepted after that, with no helping call by the
 //     fuzzer thread in between, are certainly still queued when stop() is called, so they must be
@@ -376,8 +377,9 @@ errgroup::error nested_body(task_rec& r, int id) {
     if (s == errgroup::status::ok) {
       st(g_recs[cid].accepted, true);
     } else {
+      // This runs inside a task, so go() answers like try_go at the limit (never waits for room).
       const bool ok = (s == errgroup::status::stopped && (linked || with_ctx)) ||
-                      (s == errgroup::status::limit_reached && use_try && limit1 && attempts > 1);
+                      (s == errgroup::status::limit_reached && limit1 && attempts > 1);
       CHECK(ok, "unexpected status from go/try_go into a child group", cid);
     }
   }
@@ -419,9 +421,10 @@ errgroup::error self_body(task_rec& r) {
     if (s == status::ok) {
       st(g_recs[sid].accepted, true);
     } else {
+      // Inside a task, go() answers like try_go at the limit or the capacity (it never waits
+      // for room), so both may say limit_reached / capacity_full; never would_deadlock.
       const bool ok = s == status::stopped || s == status::closed ||
-                      (s == status::would_deadlock && !use_try) ||
-                      ((s == status::limit_reached || s == status::capacity_full) && use_try);
+                      s == status::limit_reached || s == status::capacity_full;
       CHECK(ok, "unexpected status from go/try_go into the task's own group", sid);
     }
   }
