@@ -131,6 +131,9 @@ struct slot_header : job {
   error (*call)(slot_header* self, const stop_token* token, bool run,
                 exception_holder* thrown) noexcept = nullptr;
   std::uint32_t index = 0;
+  // 1 while a task's callable lives in this slot. On the slot's own cache line, which the
+  // submitter writes anyway: claiming and releasing touch no line shared with other slots.
+  std::atomic<std::uint32_t> busy{0};
 };
 
 template <std::size_t SlotBytes>
@@ -345,15 +348,13 @@ class group_base {
 
  protected:
   group_base(executor_base& ex, const group_options& o, std::size_t capacity, unsigned char* slots,
-             std::size_t stride, std::atomic<std::uint32_t>* used, std::size_t used_words,
+             std::size_t stride,
              error* errors) noexcept
       : ex_(ex),
         opts_(o),
         capacity_(static_cast<std::uint32_t>(capacity)),
         slots_(slots),
         stride_(stride),
-        used_(used),
-        used_words_(static_cast<std::uint32_t>(used_words)),
         errors_(errors) {
     if (o.parent != nullptr) {
       stop_.parent = &o.parent->stop_;
@@ -443,9 +444,7 @@ class group_base {
   std::uint32_t claim_slot() noexcept;
   void release_slot(std::uint32_t i) noexcept {
     // (U2) release: the slot's callable was destroyed; pairs with (U1) in claim_slot().
-    used_[i >> 5].fetch_and(~(1u << (i & 31)), std::memory_order_release);
-    // relaxed: only a hint where claim_slot() starts its scan (large groups); it orders nothing.
-    if (used_words_ > 1) free_hint_.store(i >> 5, std::memory_order_relaxed);
+    slot_at(i)->busy.store(0, std::memory_order_release);
   }
   void finish_one() noexcept;
   void record_error(const error& e, detail::exception_holder* thrown) noexcept;
@@ -479,14 +478,15 @@ class group_base {
   const std::uint32_t capacity_;
   unsigned char* const slots_;
   const std::size_t stride_;
-  std::atomic<std::uint32_t>* const used_;
-  const std::uint32_t used_words_;
   error* const errors_;
 
   // Written by submitters, finishers and waiters.
   alignas(cache_line) std::atomic<std::uint32_t> state_{0};
   std::atomic<std::uint32_t> limit_{~std::uint32_t{0}};
-  std::atomic<std::uint32_t> free_hint_{0};      // claim_slot()'s first word to scan
+
+  // Written by submitters only.
+  alignas(cache_line) std::atomic<std::uint32_t> cursor_{0};  // claim_slot()'s first probe
+  std::atomic<std::uint32_t> predicted_{0};                    // reserve()'s first CAS value
 
   // Written rarely: stop, close, first error.
   alignas(cache_line) detail::stop_state stop_;
@@ -510,7 +510,7 @@ static_assert(std::atomic<std::uint64_t>::is_always_lock_free || !ERRGROUP_STATS
               "ERRGROUP_STATS needs lock-free 64-bit atomics; define ERRGROUP_STATS 0");
 
 // ---------------------------------------------------------------------------------------------
-// Implementation. Protocol labels: (R*) task completion, (A*) waiter, (U*) slot bitmap,
+// Implementation. Protocol labels: (R*) task completion, (A*) waiter, (U*) slot busy flags,
 // (E*) the executor's event count (executor.hpp), (T*) stop flag (stop.hpp).
 //
 // Waking without losing a wake-up, and without touching a destroyed group:
@@ -596,8 +596,13 @@ status group_base::submit(F&& f, bool block) noexcept {
 }
 
 inline status group_base::reserve(bool block) noexcept {
-  // relaxed: only a starting value for the CAS loop.
-  std::uint32_t s = state_.load(std::memory_order_relaxed);
+  // The CAS starts from a prediction, the value our last reservation wrote, not from a load: a
+  // load takes the contended line shared and the CAS then takes it again exclusive, while a CAS
+  // that fails has fetched the line exclusive and returns the current value, so the retry is
+  // local. A prediction that looks full is confirmed by a load before anything is refused.
+  // relaxed: a hint (any value is safe: the CAS checks it); `fresh` says s was read from state_.
+  std::uint32_t s = predicted_.load(std::memory_order_relaxed);
+  bool fresh = false;
   for (;;) {
     if (stop_.requested()) return status::stopped;
     // (C2) acquire: pairs with (C1) in close().
@@ -606,6 +611,12 @@ inline status group_base::reserve(bool block) noexcept {
     // relaxed: see set_limit().
     const std::uint32_t lim = limit_.load(std::memory_order_relaxed);
     if (c >= lim || c >= capacity_) {
+      if (!fresh) {
+        // relaxed: a starting value for the CAS loop (the prediction looked full).
+        s = state_.load(std::memory_order_relaxed);
+        fresh = true;
+        continue;
+      }
       // Inside a task (a frame of any group on this thread's stack), go() never waits for room:
       // see go() and "Why a task never waits for room".
       if (!block || ex_.context().top != nullptr)
@@ -619,8 +630,12 @@ inline status group_base::reserve(bool block) noexcept {
     // relaxed: the reservation publishes nothing (the queue push publishes the task); the RMW
     // total order on state_ is all the counting needs.
     if (state_.compare_exchange_weak(s, s + 1, std::memory_order_relaxed,
-                                     std::memory_order_relaxed))
+                                     std::memory_order_relaxed)) {
+      // relaxed: the hint above.
+      predicted_.store(s + 1, std::memory_order_relaxed);
       return status::ok;
+    }
+    fresh = true;  // a failed CAS loaded the current value into s
   }
 }
 
@@ -668,25 +683,33 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
 }
 
 inline std::uint32_t group_base::claim_slot() noexcept {
-  // The caller holds a reservation, so fewer than capacity_ bits are set: a free one exists.
-  // relaxed: a hint (the word a slot was last freed in); correctness does not depend on it.
-  const std::uint32_t start = used_words_ > 1 ? free_hint_.load(std::memory_order_relaxed) : 0;
+  // The caller holds a reservation, so fewer than capacity_ slots are busy: a free one exists.
+  // Scan from the cursor, the slot after the last one claimed. Tasks mostly finish in the order
+  // they were queued, so the slot under the cursor is usually the oldest and already free: one
+  // probe, on a line no finisher wrote recently (a bitmap word shared by 32 slots, or a hint
+  // pointing at the slot just freed, ping-pongs between submitter and finisher on every task).
+  // The scan wraps within the first `window` slots: at most `limit` tasks are outstanding, so any
+  // window larger than the limit holds a free slot, and a small one stays hot in the caches
+  // (a group with limit 2 and capacity 4096 reuses 4 slots, not 4096 cold ones).
+  // relaxed: a hint, and the limit (see set_limit()); correctness does not depend on the hint.
+  std::uint32_t i = cursor_.load(std::memory_order_relaxed);
+  const std::uint32_t lim = limit_.load(std::memory_order_relaxed);
+  const std::uint32_t window = lim < capacity_ / 2 ? 2 * lim : capacity_;
   for (;;) {
-    for (std::uint32_t n = 0; n < used_words_; ++n) {
-      const std::uint32_t w = start + n < used_words_ ? start + n : start + n - used_words_;
-      const std::uint32_t valid =
-          (w + 1 == used_words_ && (capacity_ & 31) != 0) ? ((1u << (capacity_ & 31)) - 1) : ~0u;
-      // relaxed: a starting value; (U1) below is the synchronising operation.
-      std::uint32_t v = used_[w].load(std::memory_order_relaxed);
-      while ((~v & valid) != 0) {
-        const std::uint32_t bit = static_cast<std::uint32_t>(__builtin_ctz(~v & valid));
-        // (U1) acquire: pairs with (U2) in release_slot(); the previous task in this slot has
-        // destroyed its callable before we construct ours.
-        if (used_[w].compare_exchange_weak(v, v | (1u << bit), std::memory_order_acquire,
-                                           std::memory_order_relaxed))
-          return w * 32 + bit;
-      }
+    if (i >= window) i = 0;
+    std::atomic<std::uint32_t>& busy = slot_at(i)->busy;
+    std::uint32_t expected = 0;
+    // relaxed pre-load: skip busy slots without taking their line exclusively. (U1) acquire on
+    // success: pairs with (U2) in release_slot(); the previous task in this slot has destroyed
+    // its callable before we construct ours.
+    if (busy.load(std::memory_order_relaxed) == 0 &&
+        busy.compare_exchange_strong(expected, 1, std::memory_order_acquire,
+                                     std::memory_order_relaxed)) {
+      // relaxed: the hint above.
+      cursor_.store(i + 1, std::memory_order_relaxed);
+      return i;
     }
+    ++i;
   }
 }
 
@@ -748,7 +771,12 @@ inline status group_base::wait_until_ns(std::uint64_t deadline_ns) noexcept {
   for (std::uint32_t spins = 0;; ++spins) {
     // (A1) acquire: pairs with (R1); count 0 means every task's effects are visible.
     const std::uint32_t s = state_.load(std::memory_order_acquire);
-    if ((s & count_mask) == 0) return status::ok;
+    if ((s & count_mask) == 0) {
+      // relaxed: claim_slot()'s hint. An idle group starts its next round at slot 0, so a round
+      // of n tasks reuses the same n slots (warm in the caches) instead of walking the capacity.
+      cursor_.store(0, std::memory_order_relaxed);
+      return status::ok;
+    }
     if (may_help(ctx) && ex_.try_run_one()) continue;
     if (deadline_ns != no_deadline && ex_.now_ns() >= deadline_ns) return status::timeout;
     if (spins < ex_.spin() || opts_.waiting == wait_policy::spin) {
@@ -838,7 +866,7 @@ class group final : public group_base {
 
   explicit group(executor_base& ex, const group_options& o = {}) noexcept
       : group_base(ex, o, Capacity, reinterpret_cast<unsigned char*>(&slots_[0]),
-                   sizeof(detail::slot<SlotBytes>), used_, words, errors_) {
+                   sizeof(detail::slot<SlotBytes>), errors_) {
     for (std::uint32_t i = 0; i < Capacity; ++i) init_slot(i);
   }
   // Effects: if tasks are outstanding, stops the group and waits for them (helping as
@@ -895,9 +923,7 @@ class group final : public group_base {
     return sizeof(T) <= SlotBytes && alignof(T) <= alignof(std::max_align_t);
   }
 
-  static constexpr std::size_t words = (Capacity + 31) / 32;
   detail::slot<SlotBytes> slots_[Capacity];
-  std::atomic<std::uint32_t> used_[words] = {};
   error errors_[Capacity];
 };
 
