@@ -12,6 +12,8 @@
 //   submit->start: ticks before go() to the task's first instruction; end->return: the task's last
 //   instruction to wait() returning; submit cost: how long go()/post() itself took.
 //   warm: the next sample is submitted as soon as the last returned (workers still spinning);
+//     each pool's rep starts after 3 ms of quiet (other pools' workers park) and 200 discarded
+//     samples;
 //   idle: 3 ms sleep before each sample, so every worker has parked.
 // W3: n tasks that poll the stop token; task 0 fails once all n are submitted; time from its
 //   failure to wait() returning (the other running task must notice, the queued ones be skipped).
@@ -373,12 +375,18 @@ int main(int argc, char** argv) {
   print("cache-line round trip", cl);
   print("futex wake round trip", fx);
 
-  // W2 warm: 5 reps x 20000 samples per pool (thread-per-task peers: 5 x 1000).
+  // W2 warm: 5 reps x 20000 samples per pool (thread-per-task peers: 5 x 1000). Before each
+  // pool's rep: 3 ms for every other pool's workers to finish spinning and park (otherwise the
+  // previous pool's spinning workers compete for the 2 cores with this pool's samples, and which
+  // pool suffers depends on the order), then 200 discarded samples to wake this pool up.
   section("W2 warm");
-  for (row& r : rows) r.w2(200, 0, r.warm);  // warm-up, discarded
-  for (row& r : rows) r.warm = w2_result{};
+  static w2_result discard;
   for (int rep = 0; rep < reps; ++rep)
-    for (row& r : rows) r.w2(scaled(per_thread(r) ? 1000 : 20000), 0, r.warm);
+    for (row& r : rows) {
+      sleep_us(3000);
+      r.w2(200, 0, discard);
+      r.w2(scaled(per_thread(r) ? 1000 : 20000), 0, r.warm);
+    }
   // W2 idle: 5 reps x 200 samples, 3 ms apart.
   section("W2 idle");
   for (int rep = 0; rep < reps; ++rep)

@@ -152,6 +152,7 @@ TEST_CASE("zero heap calls per task after set-up: ring pool, parking workers", "
   errgroup::executor_options o;
   o.workers = 2;
   o.spin = 0;  // park and wake on every gap: the futex path must not allocate either
+  o.spin_us = 0;  // count only: the tests choose when workers park
   errgroup::ring_thread_executor<256> ex(o);
   REQUIRE(run_rounds(ex) == 0);
 }

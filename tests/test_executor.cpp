@@ -6,6 +6,7 @@
 #include <sched.h>
 
 #include <atomic>
+#include <chrono>
 #include <cerrno>
 #include <cstring>
 #include <string>
@@ -104,6 +105,7 @@ TEST_CASE("executors start and stop cleanly, idle or busy", "[executor]") {
     errgroup::executor_options o;
     o.workers = 2;
     o.spin = static_cast<std::uint32_t>(i % 2 == 0 ? 0 : 1000);
+    o.spin_us = 0;  // count only: the tests choose when workers park
     errgroup::ring_thread_executor<64> ex(o);
     errgroup::group<8> g(ex);
     std::atomic<int> n{0};
@@ -134,4 +136,34 @@ TEST_CASE("executor statistics: jobs run and queue high-water mark", "[executor]
   REQUIRE(ex.stats().max_queue_depth >= 10);
   REQUIRE(ex.stats().jobs_run == 11);
 #endif
+}
+
+TEST_CASE("an idle worker spins for spin_us before it parks, and spin_us 0 parks at once",
+          "[executor][spin]") {
+  // A behavioural check with a wide margin, not a timing measurement: a 30 s spin budget cannot
+  // run out during the 200 ms we watch, while a worker that ignored it would park within
+  // microseconds of its job; and a worker with no budget is seen parking.
+  auto idle_after_one_job = [](std::uint32_t spin_us, bool expect_parked) {
+    errgroup::executor_options o;
+    o.workers = 1;
+    o.spin = 0;
+    o.spin_us = spin_us;
+    errgroup::ring_thread_executor<16> ex(o);
+    errgroup::group_options go;
+    go.help = errgroup::help_policy::never;  // the worker runs the job
+    errgroup::group<1> g(ex, go);
+    REQUIRE(g.go([] {}) == status::ok);
+    REQUIRE_FALSE(g.wait());
+    if (expect_parked) {
+      while (!ex.work_ec().has_sleepers()) std::this_thread::yield();  // ctest's timeout bounds it
+    } else {
+      const auto until = std::chrono::steady_clock::now() + std::chrono::milliseconds(200);
+      bool parked = false;
+      while (!parked && std::chrono::steady_clock::now() < until)
+        parked = ex.work_ec().has_sleepers();
+      REQUIRE_FALSE(parked);  // still spinning, well inside its 30 s
+    }
+  };
+  idle_after_one_job(30000000, false);
+  idle_after_one_job(0, true);
 }

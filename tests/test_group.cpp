@@ -653,6 +653,7 @@ TEMPLATE_TEST_CASE("wake_policy::poll: parked workers find work with no wake-up 
   errgroup::executor_options o;
   o.workers = 2;
   o.spin = 0;  // workers park at once
+  o.spin_us = 0;  // count only: the tests choose when workers park
   o.wake = errgroup::wake_policy::poll;
   o.poll_interval_us = 50;
   typename TestType::type ex(o);
@@ -698,6 +699,7 @@ TEMPLATE_TEST_CASE("a task blocked in go() on a full queue helps even under help
   errgroup::executor_options o;
   o.workers = 1;
   o.spin = 0;
+  o.spin_us = 0;  // count only: the tests choose when workers park
   typename TestType::template with_queue<2> ex(o);
   errgroup::group_options go;
   go.help = errgroup::help_policy::never;

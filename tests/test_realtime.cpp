@@ -196,6 +196,7 @@ TEMPLATE_TEST_CASE("real-time calls make no system call and no heap call",
   errgroup::executor_options eo;
   eo.workers = 1;
   eo.spin = 0;  // workers park at once: a futex wake would be needed without wake_policy::poll
+  eo.spin_us = 0;  // count only: the tests choose when workers park
   eo.wake = errgroup::wake_policy::poll;
   eo.poll_interval_us = 100;
   const long rounds = 5000;
@@ -213,6 +214,7 @@ TEST_CASE("control: the default configuration does make system calls on that thr
   errgroup::executor_options eo;
   eo.workers = 1;
   eo.spin = 0;  // parked workers: each submit wakes one with a futex call
+  eo.spin_us = 0;  // count only: the tests choose when workers park
   // Starts with the worker parked: otherwise a helping waiter can run every task itself while a
   // starved worker never parks (seen once under a loaded ctest -j2), and no call is needed.
   const rt_summary r = run_in_child<errgroup::ring_thread_executor<64>>(

@@ -31,6 +31,7 @@ void stress(std::uint32_t spin, std::uint32_t seed) {
   errgroup::executor_options o;
   o.workers = 2;
   o.spin = spin;
+  o.spin_us = 0;  // count only: the tests choose when workers park
   Exec ex(o);
   std::mt19937 rng(seed);
   errgroup::group<32, 64> g(ex);  // the task below captures 7 words: a larger slot

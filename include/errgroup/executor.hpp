@@ -239,6 +239,9 @@ class basic_executor final : public detail::port_executor<Port> {
   explicit basic_executor(const executor_options& options = {}) noexcept
       : base(options.spin),
         wake_on_submit_(options.wake == wake_policy::on_submit),
+        spin_ns_(detail::port_fine_clock<Port>::value
+                     ? static_cast<std::uint64_t>(options.spin_us) * 1000u
+                     : 0),
         poll_ns_(static_cast<std::uint64_t>(options.poll_interval_us == 0 ? 1 : options.poll_interval_us) *
                  1000u) {
     std::uint32_t n = options.workers != 0 ? options.workers : Port::default_workers();
@@ -318,10 +321,14 @@ class basic_executor final : public detail::port_executor<Port> {
         continue;
       }
       bool got = false;
-      // relaxed: a shutdown hint checked while spinning (so a huge spin budget cannot delay the
-      // destructor); the (S2) acquire load below decides.
-      for (std::uint32_t i = 0; i < spin_ && !got && !stopping_.load(std::memory_order_relaxed);
-           ++i) {
+      // Spin: at least spin_ relax() iterations, then (fine clocks) until spin_ns_ has passed,
+      // reading the clock every 64 iterations. relaxed: a shutdown hint checked while spinning
+      // (so a large budget cannot delay the destructor); the (S2) acquire load below decides.
+      const std::uint64_t idle_since = spin_ns_ != 0 ? Port::now_ns() : 0;
+      for (std::uint32_t i = 0; !got && !stopping_.load(std::memory_order_relaxed); ++i) {
+        if (i >= spin_ &&
+            (spin_ns_ == 0 || ((i & 63) == 0 && Port::now_ns() - idle_since >= spin_ns_)))
+          break;
         Port::relax();
         got = pop(j);
       }
@@ -350,6 +357,7 @@ class basic_executor final : public detail::port_executor<Port> {
   }
 
   const bool wake_on_submit_;
+  const std::uint64_t spin_ns_;
   const std::uint64_t poll_ns_;
   alignas(cache_line) Queue queue_;
   alignas(cache_line) std::atomic<bool> stopping_{false};

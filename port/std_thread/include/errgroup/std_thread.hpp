@@ -110,6 +110,7 @@ struct std_thread_port {
             all ? INT_MAX : 1, nullptr, nullptr, 0);
   }
 
+  static constexpr bool fine_clock = true;  // vDSO clock_gettime: executor_options::spin_us applies
   static std::uint64_t now_ns() noexcept {
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);  // vDSO: no system call
