@@ -42,8 +42,12 @@
 #define ERRGROUP_CACHE_LINE 64
 #endif
 
-// [[clang::nonblocking]] (clang 20+, RealtimeSanitizer): on functions that make no system call and
-// never block. Empty where the attribute is unknown.
+// [[clang::nonblocking]]: on the functions a real-time thread calls (try_go, stop, close, the
+// queries). clang 20+ checks at compile time (-Wfunction-effects) that nothing they reach
+// allocates, locks, throws or calls an unannotated opaque function, and RealtimeSanitizer
+// (-fsanitize=realtime) reports at run time any system call or allocation made while such a
+// function is on the stack. Empty where the attribute is unknown. Proven by ctest
+// nonblocking_static_check and rtsan_realtime (tests/effects/).
 #if defined(__has_cpp_attribute)
 #if __has_cpp_attribute(clang::nonblocking)
 #define ERRGROUP_NONBLOCKING [[clang::nonblocking]]
@@ -51,6 +55,29 @@
 #endif
 #ifndef ERRGROUP_NONBLOCKING
 #define ERRGROUP_NONBLOCKING
+#endif
+
+// Nonblocking only without exceptions: reset() may release a stored exception_ptr (a free).
+#if ERRGROUP_HAS_EXCEPTIONS
+#define ERRGROUP_NONBLOCKING_WITHOUT_EXCEPTIONS
+#else
+#define ERRGROUP_NONBLOCKING_WITHOUT_EXCEPTIONS ERRGROUP_NONBLOCKING
+#endif
+
+// Around the only calls on a nonblocking path that the compile-time analysis cannot prove, each
+// with a comment saying why it is still real-time safe in the real-time configuration (a futex
+// wake made only when a thread is parked; a task run by the inline executor on the caller's own
+// thread). RealtimeSanitizer still checks them at run time.
+#if defined(__clang__) && defined(__has_warning)
+#if __has_warning("-Wfunction-effects")
+#define ERRGROUP_EFFECTS_UNCHECKED_BEGIN \
+  _Pragma("clang diagnostic push") _Pragma("clang diagnostic ignored \"-Wfunction-effects\"")
+#define ERRGROUP_EFFECTS_UNCHECKED_END _Pragma("clang diagnostic pop")
+#endif
+#endif
+#ifndef ERRGROUP_EFFECTS_UNCHECKED_BEGIN
+#define ERRGROUP_EFFECTS_UNCHECKED_BEGIN
+#define ERRGROUP_EFFECTS_UNCHECKED_END
 #endif
 
 namespace errgroup {

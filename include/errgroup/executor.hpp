@@ -79,13 +79,16 @@ class eventcount {
   }
   // (E3) Bump the epoch; wake one or all registered sleepers. seq_cst RMW: the caller changed the
   // condition before calling; pairs with (E1)/(E4).
+  // Not nonblocking: a futex wake when a sleeper is registered. The real-time entry points that
+  // call it (try_submit, group::stop, try_go's queue_full path) mark the call unchecked, with the
+  // reason; RealtimeSanitizer then reports the wake if a real-time caller ever makes it.
   template <class Exec>
   void notify(Exec& ex, bool all) noexcept {
     const std::uint32_t prev = word_.fetch_add(epoch_one, std::memory_order_seq_cst);
     if ((prev & sleeper_mask) != 0) ex.wake(word_, all);
   }
   // For the submit fast path, after a seq_cst fence: are there sleepers to wake at all?
-  bool has_sleepers() const noexcept {
+  bool has_sleepers() const noexcept ERRGROUP_NONBLOCKING {
     // relaxed: ordered by the caller's seq_cst fence (F1), which pairs with (E1).
     return (word_.load(std::memory_order_relaxed) & sleeper_mask) != 0;
   }
@@ -104,7 +107,7 @@ class executor_base {
 
   // Enqueue j and wake a parked worker if one sleeps. False if the queue is full. The inline
   // executor runs j before returning.
-  virtual bool try_submit(job* j) noexcept = 0;
+  virtual bool try_submit(job* j) noexcept ERRGROUP_NONBLOCKING = 0;
   // Pop one queued job and run it on the calling thread (helping). False if none was queued.
   virtual bool try_run_one() noexcept = 0;
   // Port services, forwarded so groups stay port-agnostic.
@@ -114,7 +117,7 @@ class executor_base {
   virtual std::uint64_t now_ns() noexcept = 0;
   virtual void relax() noexcept = 0;
   virtual void yield() noexcept = 0;
-  virtual thread_context& context() noexcept = 0;
+  virtual thread_context& context() noexcept ERRGROUP_NONBLOCKING = 0;
 
   std::uint32_t spin() const noexcept { return spin_; }
   std::uint32_t worker_count() const noexcept { return workers_; }
@@ -208,7 +211,7 @@ class port_executor : public executor_base {
   std::uint64_t now_ns() noexcept override { return Port::now_ns(); }
   void relax() noexcept override { Port::relax(); }
   void yield() noexcept override { Port::yield(); }
-  thread_context& context() noexcept override { return Port::context(); }
+  thread_context& context() noexcept ERRGROUP_NONBLOCKING override { return Port::context(); }
 
  protected:
   using executor_base::executor_base;
@@ -273,7 +276,7 @@ class basic_executor final : public detail::port_executor<Port> {
 
   // Non-blocking guarantee: one queue push; a system call (futex wake) only if a worker is parked
   // and the wake policy is on_submit. Under wake_policy::poll: never a system call.
-  bool try_submit(job* j) noexcept override {
+  bool try_submit(job* j) noexcept ERRGROUP_NONBLOCKING override {
     if (!queue_.try_push(j)) return false;
     count_enqueued();
     if (!wake_on_submit_) return true;  // parked workers find it within poll_interval_us
@@ -281,7 +284,11 @@ class basic_executor final : public detail::port_executor<Port> {
     // seq_cst registration (E1) + fence (F2) of a parking worker, so either it sees the job or we
     // see it registered.
     std::atomic_thread_fence(std::memory_order_seq_cst);
+    // Unchecked: the one system call try_go can make, a futex wake, only when a worker is parked
+    // and the wake policy is on_submit. Never under wake_policy::poll (returned above).
+    ERRGROUP_EFFECTS_UNCHECKED_BEGIN
     if (work_ec_.has_sleepers()) work_ec_.notify(*this, /*all=*/false);
+    ERRGROUP_EFFECTS_UNCHECKED_END
     return true;
   }
 
@@ -372,8 +379,11 @@ class basic_inline_executor final : public detail::port_executor<Port> {
   basic_inline_executor() noexcept : detail::port_executor<Port>(0) {}
   ~basic_inline_executor() = default;
 
-  bool try_submit(job* j) noexcept override {
+  bool try_submit(job* j) noexcept ERRGROUP_NONBLOCKING override {
+    // The task runs here, on the submitting thread: its effects are the task's own.
+    ERRGROUP_EFFECTS_UNCHECKED_BEGIN
     j->run(j);
+    ERRGROUP_EFFECTS_UNCHECKED_END
     return true;
   }
   bool try_run_one() noexcept override { return false; }

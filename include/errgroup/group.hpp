@@ -240,7 +240,7 @@ class group_base {
   // running) at once, so at most n run at once.
   // Returns: ok; invalid_argument for n == 0 (Go accepts 0 and then blocks every Go forever);
   //   busy if tasks are outstanding (Go panics).
-  [[nodiscard]] status set_limit(int n) noexcept {
+  [[nodiscard]] status set_limit(int n) noexcept ERRGROUP_NONBLOCKING {
     if (n == 0) return status::invalid_argument;
     if (!finished_all()) return status::busy;
     const std::uint32_t lim =
@@ -254,19 +254,23 @@ class group_base {
   // Go: cancel(). Requests stop: tasks not yet started are skipped (destroyed, counted in
   // stats().tasks_skipped); running tasks see stop_token::stop_requested(); go/try_go refuse with
   // status::stopped until reset(). Non-blocking; a futex wake only if a go() is parked.
-  void stop() noexcept {
+  void stop() noexcept ERRGROUP_NONBLOCKING {
     stop_.request();
+    // Unchecked: a futex wake only if another thread is parked in go() on this group, which
+    // never happens under wait_policy::spin.
+    ERRGROUP_EFFECTS_UNCHECKED_BEGIN
     wake_blocked_submitters();
+    ERRGROUP_EFFECTS_UNCHECKED_END
   }
-  bool stop_requested() const noexcept { return stop_.requested(); }
-  stop_token token() const noexcept { return stop_token(stop_); }
+  bool stop_requested() const noexcept ERRGROUP_NONBLOCKING { return stop_.requested(); }
+  stop_token token() const noexcept ERRGROUP_NONBLOCKING { return stop_token(stop_); }
 
   // Graceful twin of stop(): refuse new tasks (status::closed), let submitted ones finish.
-  void close() noexcept {
+  void close() noexcept ERRGROUP_NONBLOCKING {
     // (C1) release: pairs with (C2) in reserve().
     closed_.store(true, std::memory_order_release);
   }
-  bool closed() const noexcept {
+  bool closed() const noexcept ERRGROUP_NONBLOCKING {
     // (C2') acquire: pairs with (C1).
     return closed_.load(std::memory_order_acquire);
   }
@@ -277,14 +281,14 @@ class group_base {
   }
 
   // The first error recorded this round (success if none). Safe to call at any time.
-  error first_error() const noexcept {
+  error first_error() const noexcept ERRGROUP_NONBLOCKING {
     // (A2) acquire: pairs with (R2) in record_error(): the winner's write of first_ is visible.
     if (first_state_.load(std::memory_order_acquire) == first_set) return first_;
     return error{};
   }
   // Why the group stopped: the first error if one stopped it (Go: context.Cause), otherwise
   // success. Distinguish "stopped by stop()" with stop_requested().
-  error cause() const noexcept { return first_error(); }
+  error cause() const noexcept ERRGROUP_NONBLOCKING { return first_error(); }
 
   // All errors of this round (bounded by Capacity; the rest are counted in `dropped`).
   // Precondition: no task outstanding (call after wait()).
@@ -302,7 +306,7 @@ class group_base {
   // Start a new round: clears the first error, the error list, stop and close. The carry-over
   // rule: until reset(), a group keeps its error (wait() returns it again, as Go's Wait does) and
   // its stop/close state. Returns busy if tasks are outstanding.
-  [[nodiscard]] status reset() noexcept {
+  [[nodiscard]] status reset() noexcept ERRGROUP_NONBLOCKING_WITHOUT_EXCEPTIONS {
     if (!finished_all()) return status::busy;
     // relaxed (all five): reset happens after wait() observed every task finished, and before
     // the next go(), whose queue push (release) publishes these stores to the workers.
@@ -319,12 +323,12 @@ class group_base {
 
   // True if no task is outstanding. (A6) acquire: pairs with (R1), so every finished task's
   // writes (its error, its slot) happen before what the caller does next, even without a wait().
-  bool finished_all() const noexcept {
+  bool finished_all() const noexcept ERRGROUP_NONBLOCKING {
     return (state_.load(std::memory_order_acquire) & count_mask) == 0;
   }
 
   // Tasks submitted and not yet finished (a snapshot).
-  std::uint32_t outstanding() const noexcept {
+  std::uint32_t outstanding() const noexcept ERRGROUP_NONBLOCKING {
     // relaxed: a snapshot; callers that act on 0 (wait) use their own acquire.
     return state_.load(std::memory_order_relaxed) & count_mask;
   }
@@ -437,9 +441,12 @@ class group_base {
   }
   bool inside_own_task() noexcept { return own_frames(ex_.context()) != 0; }
 
-  template <std::size_t SlotBytes, class F>
-  status submit(F&& f, bool block) noexcept;
-  status reserve(bool block) noexcept;
+  // Block is a template parameter so that try_go's instantiation contains no parking code at
+  // all (clang's function-effect analysis checks what is compiled, not what runs).
+  template <std::size_t SlotBytes, bool Block, class F>
+  status submit(F&& f) noexcept;
+  template <bool Block>
+  status reserve() noexcept;
   status block_until_room(thread_context& ctx) noexcept;
   std::uint32_t claim_slot() noexcept;
   void release_slot(std::uint32_t i) noexcept {
@@ -447,6 +454,14 @@ class group_base {
     slot_at(i)->busy.store(0, std::memory_order_release);
   }
   void finish_one() noexcept;
+  // try_go's queue_full path: return the reservation as a finisher would.
+  void give_back() noexcept ERRGROUP_NONBLOCKING {
+    // Unchecked: finish_one() makes a futex wake only if a waiter or a go() is parked on this
+    // group, which never happens under wait_policy::spin.
+    ERRGROUP_EFFECTS_UNCHECKED_BEGIN
+    finish_one();
+    ERRGROUP_EFFECTS_UNCHECKED_END
+  }
   void record_error(const error& e, detail::exception_holder* thrown) noexcept;
   error first_failure();
   void wake_blocked_submitters() noexcept {
@@ -562,8 +577,8 @@ error group_base::call_impl(detail::slot_header* h, const stop_token* tok, bool 
   return e;
 }
 
-template <std::size_t SlotBytes, class F>
-status group_base::submit(F&& f, bool block) noexcept {
+template <std::size_t SlotBytes, bool Block, class F>
+status group_base::submit(F&& f) noexcept {
   using T = std::decay_t<F>;
   using traits = detail::task_result<T>;
   static_assert(traits::invocable,
@@ -574,28 +589,30 @@ status group_base::submit(F&& f, bool block) noexcept {
   static_assert(std::is_constructible<T, F&&>::value,
                 "errgroup: the task must be constructible from what was passed to go()");
 
-  const status st = reserve(block);
+  const status st = reserve<Block>();
   if (st != status::ok) return st;  // f was never copied: nothing to run or destroy here
   const std::uint32_t i = claim_slot();
   detail::slot_header* h = slot_at(i);
-  ::new (static_cast<void*>(static_cast<detail::slot<SlotBytes>*>(h)->storage))
+  T* const obj = ::new (static_cast<void*>(static_cast<detail::slot<SlotBytes>*>(h)->storage))
       T(std::forward<F>(f));
   h->call = &call_impl<T, SlotBytes>;
   // The push (release inside the queue) publishes the callable and h->call to the worker.
   while (!ex_.try_submit(h)) {
-    if (!block) {
-      (void)h->call(h, nullptr, false, nullptr);  // destroy the callable, never run it
+    if constexpr (!Block) {
+      obj->~T();  // destroy the callable, never run it
       release_slot(i);
-      finish_one();
+      give_back();
       return status::queue_full;
+    } else {
+      thread_context& ctx = ex_.context();
+      if (!(may_help(ctx) && ex_.try_run_one())) pause();
     }
-    thread_context& ctx = ex_.context();
-    if (!(may_help(ctx) && ex_.try_run_one())) pause();
   }
   return status::ok;
 }
 
-inline status group_base::reserve(bool block) noexcept {
+template <bool Block>
+status group_base::reserve() noexcept {
   // The CAS starts from a prediction, the value our last reservation wrote, not from a load: a
   // load takes the contended line shared and the CAS then takes it again exclusive, while a CAS
   // that fails has fetched the line exclusive and returns the current value, so the retry is
@@ -617,12 +634,16 @@ inline status group_base::reserve(bool block) noexcept {
         fresh = true;
         continue;
       }
-      // Inside a task (a frame of any group on this thread's stack), go() never waits for room:
-      // see go() and "Why a task never waits for room".
-      if (!block || ex_.context().top != nullptr)
+      if constexpr (!Block) {
         return c >= lim ? status::limit_reached : status::capacity_full;
-      const status st = block_until_room(ex_.context());
-      if (st != status::ok) return st;
+      } else {
+        // Inside a task (a frame of any group on this thread's stack), go() never waits for
+        // room: see go() and "Why a task never waits for room".
+        if (ex_.context().top != nullptr)
+          return c >= lim ? status::limit_reached : status::capacity_full;
+        const status st = block_until_room(ex_.context());
+        if (st != status::ok) return st;
+      }
       // relaxed: a fresh starting value for the CAS loop.
       s = state_.load(std::memory_order_relaxed);
       continue;
@@ -886,7 +907,7 @@ class group final : public group_base {
   template <class F>
   [[nodiscard]] status go(F&& f) noexcept {
     if constexpr (fits<std::decay_t<F>>())
-      return submit<SlotBytes>(std::forward<F>(f), /*block=*/true);
+      return submit<SlotBytes, /*Block=*/true>(std::forward<F>(f));
     else
       return status::invalid_argument;  // unreachable: fits<>() failed a static_assert
   }
@@ -901,13 +922,13 @@ class group final : public group_base {
   // Non-blocking guarantee: no lock, no allocation; bounded CAS retries under contention; one
   //   system call (a futex wake) if and only if an executor worker is parked.
   template <class F>
-  [[nodiscard]] status try_go(F&& f) noexcept {
+  [[nodiscard]] status try_go(F&& f) noexcept ERRGROUP_NONBLOCKING {
     if constexpr (fits<std::decay_t<F>>())
-      return submit<SlotBytes>(std::forward<F>(f), /*block=*/false);
+      return submit<SlotBytes, /*Block=*/false>(std::forward<F>(f));
     else
       return status::invalid_argument;  // unreachable: fits<>() failed a static_assert
   }
-  [[nodiscard]] status try_go(error (*fn)(void*), void* ctx) noexcept {
+  [[nodiscard]] status try_go(error (*fn)(void*), void* ctx) noexcept ERRGROUP_NONBLOCKING {
     return try_go([fn, ctx]() { return fn(ctx); });
   }
 

@@ -39,7 +39,7 @@ struct stop_state {
 class stop_token {
  public:
   explicit stop_token(const detail::stop_state& s) noexcept : s_(&s) {}
-  bool stop_requested() const noexcept { return s_->requested(); }
+  bool stop_requested() const noexcept ERRGROUP_NONBLOCKING { return s_->requested(); }
 
  private:
   const detail::stop_state* s_;

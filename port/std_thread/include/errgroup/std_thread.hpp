@@ -130,9 +130,14 @@ struct std_thread_port {
 
   static void yield() noexcept { sched_yield(); }
 
-  static thread_context& context() noexcept {
+  // A thread_local with constant initialisation: one TLS access, no call, in an executable or a
+  // library loaded at start-up. (A library dlopen'ed later may allocate a thread's TLS block on
+  // its first access: touch it once, e.g. with one try_go, before the thread goes real-time.)
+  static thread_context& context() noexcept ERRGROUP_NONBLOCKING {
+    ERRGROUP_EFFECTS_UNCHECKED_BEGIN
     static thread_local thread_context ctx;
     return ctx;
+    ERRGROUP_EFFECTS_UNCHECKED_END
   }
 
   static std::uint32_t default_workers() noexcept {
