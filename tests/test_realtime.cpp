@@ -41,6 +41,7 @@
 #include <new>
 #include <thread>
 
+#include "realtime_rounds.hpp"
 #include "test_util.hpp"
 
 namespace {
@@ -87,38 +88,9 @@ bool forbid_all_syscalls() {
   return prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog) == 0;
 }
 
-// The audio thread's work: rounds of fan-out, first error, stop, limit, deadline waits.
 template <class Group>
 void rt_rounds(Group& g, long rounds) {
-  using errgroup::error;
-  using errgroup::status;
-  std::atomic<int> ran{0};
-  for (long r = 0; r < rounds; ++r) {
-    ran.store(0, std::memory_order_relaxed);
-    const bool fail = r % 5 == 0;
-    const bool limit = r % 3 == 0;
-    if (g.set_limit(limit ? 2 : errgroup::no_limit) != status::ok) g_res->wrong.fetch_add(1);
-    int accepted = 0;
-    for (int i = 0; i < 8; ++i) {
-      auto task = [&ran, fail, i]() -> error {
-        ran.fetch_add(1, std::memory_order_relaxed);
-        return fail && i == 2 ? error(7) : error{};
-      };
-      // go() blocks at the limit (spinning and helping); try_go never blocks.
-      const status s = limit ? g.go(task) : g.try_go(task);
-      if (s == status::ok) ++accepted;
-    }
-    if (r % 7 == 0) g.stop();
-    if (r % 2 == 0 && g.wait_for(std::chrono::microseconds(50)) == status::timeout) {
-      // fine: the deadline path ran; wait() below finishes the round
-    }
-    const error e = g.wait();
-    if (fail && r % 7 != 0 && e != error(7)) g_res->wrong.fetch_add(1);
-    if (!fail && e) g_res->wrong.fetch_add(1);
-    if (r % 7 != 0 && ran.load(std::memory_order_relaxed) != accepted) g_res->wrong.fetch_add(1);
-    if (g.reset() != status::ok) g_res->wrong.fetch_add(1);
-    g_res->rounds.fetch_add(1, std::memory_order_relaxed);
-  }
+  test::realtime_rounds(g, rounds, g_res->wrong, g_res->rounds);
 }
 
 // Runs the scenario in a forked child; returns the child's result block (shared memory).

@@ -13,6 +13,8 @@
 // property with g++ and a kernel filter; this is the compiler-checked version.
 #include <errgroup/std_thread.hpp>
 
+#include "../realtime_rounds.hpp"
+
 #include <atomic>
 #include <cstdio>
 #include <cstring>
@@ -24,39 +26,6 @@ using errgroup::status;
 namespace {
 
 std::atomic<int> g_wrong{0};
-
-// One audio block: fan out, limit, first error, stop, deadline wait, reset. Returns the rounds done.
-long audio_rounds(errgroup::group<16>& g, long rounds) ERRGROUP_NONBLOCKING {
-  std::atomic<int> ran{0};
-  long done = 0;
-  for (long r = 0; r < rounds; ++r) {
-    ran.store(0, std::memory_order_relaxed);
-    const bool fail = r % 5 == 0;
-    const bool limit = r % 3 == 0;
-    if (g.set_limit(limit ? 2 : errgroup::no_limit) != status::ok) g_wrong.fetch_add(1);
-    int accepted = 0;
-    for (int i = 0; i < 8; ++i) {
-      auto task = [&ran, fail, i]() -> error {
-        ran.fetch_add(1, std::memory_order_relaxed);
-        return fail && i == 2 ? error(7) : error{};
-      };
-      // go() at the limit spins and helps (wait_policy::spin); try_go never blocks.
-      const status s = limit ? g.go(task) : g.try_go(task);
-      if (s == status::ok) ++accepted;
-    }
-    if (r % 7 == 0) g.stop();
-    if (r % 2 == 0) (void)g.wait_for(std::chrono::microseconds(50));
-    while (g.wait_for(std::chrono::seconds(10)) != status::ok) {
-    }
-    const error e = g.first_error();
-    if (fail && r % 7 != 0 && e != error(7)) g_wrong.fetch_add(1);
-    if (!fail && e) g_wrong.fetch_add(1);
-    if (r % 7 != 0 && ran.load(std::memory_order_relaxed) != accepted) g_wrong.fetch_add(1);
-    if (g.reset() != status::ok) g_wrong.fetch_add(1);
-    ++done;
-  }
-  return done;
-}
 
 }  // namespace
 
@@ -81,7 +50,9 @@ int main(int argc, char** argv) {
         // Control: let the worker park, so the next submit must wake it.
         if (!rt)
           while (!ex.work_ec().has_sleepers()) std::this_thread::yield();
-        done = audio_rounds(g, 2000);
+        std::atomic<long> rounds{0};
+        test::realtime_rounds(g, 2000, g_wrong, rounds);
+        done = rounds.load();
       });
       audio.join();
     };

@@ -1,0 +1,51 @@
+// The audio thread's work, shared by the two real-time proofs (tests/test_realtime.cpp: seccomp,
+// g++; tests/effects/rtsan_realtime.cpp: RealtimeSanitizer, clang 20+): rounds of fan-out, first
+// error, stop, limit and deadline waits on one group. Counters are atomics the caller owns (the
+// seccomp test keeps them in memory shared with its parent process).
+#ifndef ERRGROUP_TESTS_REALTIME_ROUNDS_HPP
+#define ERRGROUP_TESTS_REALTIME_ROUNDS_HPP
+
+#include <errgroup/errgroup.hpp>
+
+#include <atomic>
+#include <chrono>
+
+namespace test {
+
+// Marked nonblocking: under -fsanitize=realtime everything it calls is checked at run time.
+template <class Group, class Count, class Rounds>
+void realtime_rounds(Group& g, long rounds, Count& wrong, Rounds& done) ERRGROUP_NONBLOCKING {
+  using errgroup::error;
+  using errgroup::status;
+  std::atomic<int> ran{0};
+  for (long r = 0; r < rounds; ++r) {
+    ran.store(0, std::memory_order_relaxed);
+    const bool fail = r % 5 == 0;
+    const bool limit = r % 3 == 0;
+    if (g.set_limit(limit ? 2 : errgroup::no_limit) != status::ok) wrong.fetch_add(1);
+    int accepted = 0;
+    for (int i = 0; i < 8; ++i) {
+      auto task = [&ran, fail, i]() -> error {
+        ran.fetch_add(1, std::memory_order_relaxed);
+        return fail && i == 2 ? error(7) : error{};
+      };
+      // go() blocks at the limit (spinning and helping); try_go never blocks.
+      const status s = limit ? g.go(task) : g.try_go(task);
+      if (s == status::ok) ++accepted;
+    }
+    if (r % 7 == 0) g.stop();
+    if (r % 2 == 0 && g.wait_for(std::chrono::microseconds(50)) == status::timeout) {
+      // fine: the deadline path ran; wait() below finishes the round
+    }
+    const error e = g.wait();
+    if (fail && r % 7 != 0 && e != error(7)) wrong.fetch_add(1);
+    if (!fail && e) wrong.fetch_add(1);
+    if (r % 7 != 0 && ran.load(std::memory_order_relaxed) != accepted) wrong.fetch_add(1);
+    if (g.reset() != status::ok) wrong.fetch_add(1);
+    done.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+}  // namespace test
+
+#endif  // ERRGROUP_TESTS_REALTIME_ROUNDS_HPP
