@@ -624,39 +624,40 @@ status group_base::reserve() noexcept {
     if (stop_.requested()) return status::stopped;
     // (C2) acquire: pairs with (C1) in close().
     if (closed_.load(std::memory_order_acquire)) return status::closed;
-    const std::uint32_t c = s & count_mask;
     // relaxed: see set_limit().
     const std::uint32_t lim = limit_.load(std::memory_order_relaxed);
-    if (c >= lim || c >= capacity_) {
-      if (!fresh) {
-        // relaxed: a starting value for the CAS loop (the prediction looked full).
-        s = state_.load(std::memory_order_relaxed);
-        fresh = true;
-        continue;
+    std::uint32_t c = s & count_mask;
+    // Only the count changes between attempts: retry the CAS alone. relaxed: the reservation
+    // publishes nothing (the queue push publishes the task); the RMW total order on state_ is
+    // all the counting needs.
+    while (c < lim && c < capacity_) {
+      if (state_.compare_exchange_weak(s, s + 1, std::memory_order_relaxed,
+                                       std::memory_order_relaxed)) {
+        // relaxed: the hint above.
+        predicted_.store(s + 1, std::memory_order_relaxed);
+        return status::ok;
       }
-      if constexpr (!Block) {
-        return c >= lim ? status::limit_reached : status::capacity_full;
-      } else {
-        // Inside a task (a frame of any group on this thread's stack), go() never waits for
-        // room: see go() and "Why a task never waits for room".
-        if (ex_.context().top != nullptr)
-          return c >= lim ? status::limit_reached : status::capacity_full;
-        const status st = block_until_room(ex_.context());
-        if (st != status::ok) return st;
-      }
-      // relaxed: a fresh starting value for the CAS loop.
+      fresh = true;  // a failed CAS loaded the current value into s
+      c = s & count_mask;
+    }
+    if (!fresh) {
+      // relaxed: a starting value for the CAS loop (the prediction looked full).
       s = state_.load(std::memory_order_relaxed);
+      fresh = true;
       continue;
     }
-    // relaxed: the reservation publishes nothing (the queue push publishes the task); the RMW
-    // total order on state_ is all the counting needs.
-    if (state_.compare_exchange_weak(s, s + 1, std::memory_order_relaxed,
-                                     std::memory_order_relaxed)) {
-      // relaxed: the hint above.
-      predicted_.store(s + 1, std::memory_order_relaxed);
-      return status::ok;
+    if constexpr (!Block) {
+      return c >= lim ? status::limit_reached : status::capacity_full;
+    } else {
+      // Inside a task (a frame of any group on this thread's stack), go() never waits for
+      // room: see go() and "Why a task never waits for room".
+      if (ex_.context().top != nullptr)
+        return c >= lim ? status::limit_reached : status::capacity_full;
+      const status st = block_until_room(ex_.context());
+      if (st != status::ok) return st;
     }
-    fresh = true;  // a failed CAS loaded the current value into s
+    // relaxed: a fresh starting value for the CAS loop.
+    s = state_.load(std::memory_order_relaxed);
   }
 }
 
