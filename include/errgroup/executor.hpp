@@ -328,15 +328,19 @@ class basic_executor final : public detail::port_executor<Port> {
         continue;
       }
       bool got = false;
-      // Spin: at least spin_ relax() iterations, then (fine clocks) until spin_ns_ has passed,
-      // reading the clock every 64 iterations. relaxed: a shutdown hint checked while spinning
-      // (so a large budget cannot delay the destructor); the (S2) acquire load below decides.
+      // Spin: spin_ relax() iterations, then (fine clocks) until spin_ns_ has passed, yielding
+      // between looks: a thread this worker just woke (a waiter) is usually placed on this very
+      // core by the scheduler, and a busy spin would keep it off the CPU for the whole budget.
+      // relaxed: a shutdown hint checked while spinning (so a large budget cannot delay the
+      // destructor); the (S2) acquire load below decides.
       const std::uint64_t idle_since = spin_ns_ != 0 ? Port::now_ns() : 0;
       for (std::uint32_t i = 0; !got && !stopping_.load(std::memory_order_relaxed); ++i) {
-        if (i >= spin_ &&
-            (spin_ns_ == 0 || ((i & 63) == 0 && Port::now_ns() - idle_since >= spin_ns_)))
-          break;
-        Port::relax();
+        if (i < spin_) {
+          Port::relax();
+        } else {
+          if (spin_ns_ == 0 || Port::now_ns() - idle_since >= spin_ns_) break;
+          Port::yield();
+        }
         got = pop(j);
       }
       if (got) {

@@ -81,8 +81,9 @@ struct executor_options {
   std::uint32_t workers = 0;          // 0: the port's default_workers()
   std::uint32_t spin = 2000;          // relax() iterations a worker / waiter spins before parking
   // An idle worker also keeps polling the queue until spin_us microseconds have passed since it
-  // ran out of work (ports with a fine clock only; see Port::fine_clock). A burst of tasks a
-  // little apart then finds the worker awake instead of paying a futex wake (~30-60 us on a VM).
+  // ran out of work, yielding between looks (ports with a fine clock only; see
+  // Port::fine_clock). A burst of tasks a little apart then finds the worker awake instead of
+  // paying a futex wake (~30-60 us on a VM).
   // The price: each worker burns up to spin_us of CPU after its last job. 0: count only, so
   // spin = 0 and spin_us = 0 park at once. A CPU-dependent count (a pause is 10 to 140 cycles)
   // is why this is a time.
