@@ -651,9 +651,9 @@ status group_base::reserve() noexcept {
     } else {
       // Inside a task (a frame of any group on this thread's stack), go() never waits for
       // room: see go() and "Why a task never waits for room".
-      if (ex_.context().top != nullptr)
-        return c >= lim ? status::limit_reached : status::capacity_full;
-      const status st = block_until_room(ex_.context());
+      thread_context& ctx = ex_.context();
+      if (ctx.top != nullptr) return c >= lim ? status::limit_reached : status::capacity_full;
+      const status st = block_until_room(ctx);
       if (st != status::ok) return st;
     }
     // relaxed: a fresh starting value for the CAS loop.
