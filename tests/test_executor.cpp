@@ -123,12 +123,7 @@ TEST_CASE("executor statistics: jobs run and queue high-water mark", "[executor]
   go.help = errgroup::help_policy::never;
   errgroup::group<32> g(ex, go);
   test::gate gate;
-  std::atomic<int> started{0};
-  REQUIRE(g.go([&] {
-    started.fetch_add(1);
-    gate.wait();
-  }) == status::ok);
-  test::await_count(started, 1);
+  REQUIRE(test::hold_a_thread(g, gate) == status::ok);
   for (int i = 0; i < 10; ++i) REQUIRE(g.go([] {}) == status::ok);
   gate.open();
   REQUIRE_FALSE(g.wait());

@@ -84,13 +84,9 @@ TEST_CASE("an executor queue kept full: try_go says queue_full, go() waits, noth
   errgroup::ring_thread_executor<4> ex(o);
   errgroup::group<64> g(ex, no_help());  // a non-helping go() can only wait for the worker
   test::gate gate;
-  std::atomic<int> started{0}, ran{0};
+  std::atomic<int> ran{0};
   test::lifetime::live().store(0);
-  REQUIRE(g.go([&] {
-    started.fetch_add(1);
-    gate.wait();
-  }) == status::ok);
-  test::await_count(started, 1);
+  REQUIRE(test::hold_a_thread(g, gate) == status::ok);
   int queued = 0;
   for (;;) {
     test::lifetime probe;
@@ -220,12 +216,7 @@ TEMPLATE_TEST_CASE("a task at its own group's limit: try_go refuses, stop_and_wa
 
   REQUIRE(g.set_limit(errgroup::no_limit) == status::ok);
   test::gate gate;
-  std::atomic<int> started{0};
-  REQUIRE(g.go([&] {
-    started.fetch_add(1);
-    gate.wait();
-  }) == status::ok);
-  test::await_count(started, 1);
+  REQUIRE(test::hold_a_thread(g, gate) == status::ok);
   REQUIRE(g.go([&] {
     try_cap.store(static_cast<int>(g.try_go([] {})));  // both slots in use
     code.store(g.stop_and_wait().code());              // stop, then the documented answer
@@ -248,12 +239,8 @@ TEMPLATE_TEST_CASE("a task's go() into its own group at the limit answers at onc
   errgroup::group<8> g(h.ex);
   REQUIRE(g.set_limit(2) == status::ok);
   test::gate gate;
-  std::atomic<int> started{0}, inner{-1}, ran{0};
-  REQUIRE(g.go([&] {
-    started.fetch_add(1);
-    gate.wait();
-  }) == status::ok);
-  test::await_count(started, 1);
+  std::atomic<int> inner{-1}, ran{0};
+  REQUIRE(test::hold_a_thread(g, gate) == status::ok);
   REQUIRE(g.go([&] { inner.store(static_cast<int>(g.go([&] { ran.fetch_add(1); }))); }) ==
           status::ok);
   // The gate stays shut until the nested go() has answered, so an answer proves it did not wait

@@ -525,14 +525,9 @@ TEMPLATE_TEST_CASE("the waiting thread helps run queued tasks", "[group][help]",
   typename TestType::type ex(o);
   errgroup::group<16> g(ex);
   test::gate gate;
-  std::atomic<int> started{0};
   // The only worker is parked in task 0 until the last queued task opens the gate: without
   // helping this could never finish.
-  REQUIRE(g.go([&] {
-    started.fetch_add(1);
-    gate.wait();
-  }) == status::ok);
-  test::await_count(started, 1);
+  REQUIRE(test::hold_a_thread(g, gate) == status::ok);
   const auto me = std::this_thread::get_id();
   std::atomic<int> on_waiter{0};
   for (int i = 0; i < 8; ++i)

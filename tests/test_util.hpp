@@ -26,6 +26,19 @@ inline void await_count(const std::atomic<int>& counter, int n) {
   while (counter.load(std::memory_order_acquire) < n) std::this_thread::yield();
 }
 
+// Submits a task that holds its thread until `until` opens, and returns once that task is running
+// (so a later wait() on this thread cannot pick it up and spin in it). Returns go()'s status.
+template <class Group>
+errgroup::status hold_a_thread(Group& g, const gate& until) {
+  std::atomic<int> started{0};  // the task touches it only before await_count() returns
+  const errgroup::status s = g.go([&started, &until] {
+    started.fetch_add(1, std::memory_order_release);
+    until.wait();
+  });
+  if (s == errgroup::status::ok) await_count(started, 1);
+  return s;
+}
+
 // Counts live instances: constructions (incl. copies and moves) minus destructions.
 struct lifetime {
   static std::atomic<int>& live() {
