@@ -4,8 +4,9 @@
 // are interleaved (rep 1 of every implementation, then rep 2, ...) and the histograms of all reps
 // are merged. Writes one JSON document (percentiles plus a percentile curve for the plot).
 //
-//   errgroup_bench_latency [--out FILE] [--scale X]
+//   errgroup_bench_latency [--out FILE] [--scale X] [--only w2|w3]
 //     --scale multiplies every sample count (default 1; the defaults keep the run ~1 minute)
+//     --only runs the floors and one workload (for development; the JSON then lacks the other)
 //
 // W2: one task into an executor; the submitting thread does not help (errgroup: help_policy::never,
 //   oneTBB: task_arena::enqueue, others: post/submit + a latch), so a worker runs it.
@@ -332,11 +333,20 @@ double pause_ns() {
 
 int main(int argc, char** argv) {
   const char* out_path = nullptr;
+  bool run_w2 = true, run_w3 = true;  // --only: one workload, for development (floors always run)
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--out") && i + 1 < argc) out_path = argv[++i];
     else if (!std::strcmp(argv[i], "--scale") && i + 1 < argc) g_scale = std::atof(argv[++i]);
-    else {
-      std::fprintf(stderr, "usage: %s [--out FILE] [--scale X]\n", argv[0]);
+    else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) {
+      const char* w = argv[++i];
+      run_w2 = !std::strcmp(w, "w2");
+      run_w3 = !std::strcmp(w, "w3");
+      if (!run_w2 && !run_w3) {
+        std::fprintf(stderr, "--only takes w2 or w3\n");
+        return 2;
+      }
+    } else {
+      std::fprintf(stderr, "usage: %s [--out FILE] [--scale X] [--only w2|w3]\n", argv[0]);
       return 2;
     }
   }
@@ -375,67 +385,71 @@ int main(int argc, char** argv) {
   print("cache-line round trip", cl);
   print("futex wake round trip", fx);
 
-  // W2 warm: 5 reps x 20000 samples per pool (thread-per-task peers: 5 x 1000). Before each
-  // pool's rep: 3 ms for every other pool's workers to finish spinning and park (otherwise the
-  // previous pool's spinning workers compete for the 2 cores with this pool's samples, and which
-  // pool suffers depends on the order), then 200 discarded samples to wake this pool up.
-  section("W2 warm");
-  static w2_result discard;
-  for (int rep = 0; rep < reps; ++rep)
-    for (row& r : rows) {
-      sleep_us(3000);
-      r.w2(200, 0, discard);
-      r.w2(scaled(per_thread(r) ? 1000 : 20000), 0, r.warm);
-    }
-  // W2 idle: 5 reps x 200 samples, 3 ms apart.
-  section("W2 idle");
-  for (int rep = 0; rep < reps; ++rep)
-    for (row& r : rows) r.w2(scaled(per_thread(r) ? 40 : 200), 3000, r.idle);
-  section("W2 no-park configuration");
   w2_result nopark_warm, nopark_idle;
-  {
-    std::unique_ptr<eg_ring_nopark> np(new eg_ring_nopark());
-    w2_samples(*np, 200, 0, nopark_warm);
-    nopark_warm = w2_result{};
-    w2_samples(*np, scaled(100000), 0, nopark_warm);
-    w2_samples(*np, scaled(1000), 3000, nopark_idle);
-  }  // its forever-spinning worker stops here, before anything else runs
-  section("W2 heap");
-  for (row& r : rows) r.heap_w2 = r.w2_heap();
-  for (row& r : rows) {
-    std::fprintf(stderr, " %s (heap allocs per task: %.3g)\n", r.name, r.heap_w2);
-    print("warm submit->start", r.warm.submit_start);
-    print("warm end->wait return", r.warm.end_return);
-    print("warm submit cost", r.warm.submit_cost);
-    print("idle submit->start", r.idle.submit_start);
-    print("idle end->wait return", r.idle.end_return);
-    print("idle submit cost", r.idle.submit_cost);
-  }
-  std::fprintf(stderr, " errgroup_ring, workers do not park (spin budget 2^20 pauses)\n");
-  print("warm submit->start", nopark_warm.submit_start);
-  print("idle submit->start", nopark_idle.submit_start);
-  print("idle submit cost", nopark_idle.submit_cost);
+  if (run_w2) {
+    // W2 warm: 5 reps x 20000 samples per pool (thread-per-task peers: 5 x 1000). Before each
+    // pool's rep: 3 ms for every other pool's workers to finish spinning and park (otherwise the
+    // previous pool's spinning workers compete for the 2 cores with this pool's samples, and which
+    // pool suffers depends on the order), then 200 discarded samples to wake this pool up.
+    section("W2 warm");
+    static w2_result discard;
+    for (int rep = 0; rep < reps; ++rep)
+      for (row& r : rows) {
+        sleep_us(3000);
+        r.w2(200, 0, discard);
+        r.w2(scaled(per_thread(r) ? 1000 : 20000), 0, r.warm);
+      }
+    // W2 idle: 5 reps x 200 samples, 3 ms apart.
+    section("W2 idle");
+    for (int rep = 0; rep < reps; ++rep)
+      for (row& r : rows) r.w2(scaled(per_thread(r) ? 40 : 200), 3000, r.idle);
+    section("W2 no-park configuration");
+    {
+      std::unique_ptr<eg_ring_nopark> np(new eg_ring_nopark());
+      w2_samples(*np, 200, 0, nopark_warm);
+      nopark_warm = w2_result{};
+      w2_samples(*np, scaled(100000), 0, nopark_warm);
+      w2_samples(*np, scaled(1000), 3000, nopark_idle);
+    }  // its forever-spinning worker stops here, before anything else runs
+    section("W2 heap");
+    for (row& r : rows) r.heap_w2 = r.w2_heap();
+    for (row& r : rows) {
+      std::fprintf(stderr, " %s (heap allocs per task: %.3g)\n", r.name, r.heap_w2);
+      print("warm submit->start", r.warm.submit_start);
+      print("warm end->wait return", r.warm.end_return);
+      print("warm submit cost", r.warm.submit_cost);
+      print("idle submit->start", r.idle.submit_start);
+      print("idle end->wait return", r.idle.end_return);
+      print("idle submit cost", r.idle.submit_cost);
+    }
+    std::fprintf(stderr, " errgroup_ring, workers do not park (spin budget 2^20 pauses)\n");
+    print("warm submit->start", nopark_warm.submit_start);
+    print("idle submit->start", nopark_idle.submit_start);
+    print("idle submit cost", nopark_idle.submit_cost);
 
-  // W3: 5 reps x 60 rounds per pool and n.
-  section("W3 cancellation (failure -> wait return)");
-  const std::uint32_t ns[2] = {256, 4096};
-  for (int k = 0; k < 2; ++k)
-    for (row& r : rows)
-      if (r.w3) r.w3(ns[k], 5, r.w3h[k]), r.w3h[k].clear();  // warm-up
-  for (int rep = 0; rep < reps; ++rep)
+  }
+  if (run_w3) {
+    // W3: 5 reps x 60 rounds per pool and n.
+    section("W3 cancellation (failure -> wait return)");
+    const std::uint32_t ns[2] = {256, 4096};
     for (int k = 0; k < 2; ++k)
       for (row& r : rows)
-        if (r.w3) r.w3(ns[k], scaled(60), r.w3h[k]);
-  for (row& r : rows)
-    if (r.w3)
-      for (int k = 0; k < 2; ++k) r.heap_w3[k] = r.w3_heap(ns[k]);
-  for (row& r : rows)
-    if (r.w3) {
-      std::fprintf(stderr, " %s (heap allocs per task: %.3g / %.3g)\n", r.name, r.heap_w3[0], r.heap_w3[1]);
-      print("n=256", r.w3h[0]);
-      print("n=4096", r.w3h[1]);
-    }
+        if (r.w3) r.w3(ns[k], 5, r.w3h[k]), r.w3h[k].clear();  // warm-up
+    for (int rep = 0; rep < reps; ++rep)
+      for (int k = 0; k < 2; ++k)
+        for (row& r : rows)
+          if (r.w3) r.w3(ns[k], scaled(60), r.w3h[k]);
+    for (row& r : rows)
+      if (r.w3)
+        for (int k = 0; k < 2; ++k) r.heap_w3[k] = r.w3_heap(ns[k]);
+    for (row& r : rows)
+      if (r.w3) {
+        std::fprintf(stderr, " %s (heap allocs per task: %.3g / %.3g)\n", r.name, r.heap_w3[0], r.heap_w3[1]);
+        print("n=256", r.w3h[0]);
+        print("n=4096", r.w3h[1]);
+      }
 
+  }
   section("done");
   // JSON
   out += '{';

@@ -258,6 +258,47 @@ TEMPLATE_TEST_CASE("stop skips queued tasks, every callable is destroyed exactly
   REQUIRE(test::lifetime::live().load() == 0);
 }
 
+TEMPLATE_TEST_CASE("a stopped group's queued tasks are skipped, another group's queued between "
+                   "them still run",
+                   "[group][stop]", POOLS) {
+  // The drain of a stopped group takes its queued tasks in runs (mpmc_ring): the runs must end
+  // at the other group's tasks, and every callable must still be destroyed exactly once.
+  errgroup::executor_options o;
+  o.workers = 1;
+  typename TestType::type ex(o);
+  test::lifetime::live().store(0);
+  std::atomic<int> ran_stopped{0}, ran_other{0};
+  {
+    errgroup::group_options go;
+    go.help = errgroup::help_policy::never;
+    errgroup::group<64> holder(ex, go), stopped(ex, go), other(ex, go);
+    test::gate gate;
+    REQUIRE(test::hold_a_thread(holder, gate) == status::ok);  // the queue fills behind it
+    test::lifetime probe;
+    for (int block = 0; block < 4; ++block) {
+      for (int i = 0; i < 12; ++i)
+        REQUIRE(stopped.go([&ran_stopped, probe] { ran_stopped.fetch_add(1); }) == status::ok);
+      for (int i = 0; i < 3; ++i)
+        REQUIRE(other.go([&ran_other, probe] { ran_other.fetch_add(1); }) == status::ok);
+    }
+    stopped.stop();
+    gate.open();
+    REQUIRE_FALSE(stopped.wait());
+    REQUIRE_FALSE(other.wait());
+    REQUIRE_FALSE(holder.wait());
+    REQUIRE(ran_stopped.load() == 0);
+    REQUIRE(ran_other.load() == 12);
+    REQUIRE(stopped.stats().tasks_skipped == 48);
+    REQUIRE(other.stats().tasks_run == 12);
+    REQUIRE(test::lifetime::live().load() == 1);  // only `probe` itself
+    // The stopped group's slots are all free again: a new round fills the whole capacity.
+    REQUIRE(stopped.reset() == status::ok);
+    for (int i = 0; i < 64; ++i) REQUIRE(stopped.try_go([] {}) == status::ok);
+    REQUIRE_FALSE(stopped.wait());
+  }
+  REQUIRE(test::lifetime::live().load() == 0);
+}
+
 TEMPLATE_TEST_CASE("with_context: the first error stops the group and is the cause",
                    "[group][stop]", POOLS) {
   errgroup::executor_options o;

@@ -21,6 +21,8 @@
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
+#include <type_traits>
+#include <utility>
 
 #include "config.hpp"
 #include "port.hpp"
@@ -110,6 +112,15 @@ class executor_base {
   virtual bool try_submit(job* j) noexcept ERRGROUP_NONBLOCKING = 0;
   // Pop one queued job and run it on the calling thread (helping). False if none was queued.
   virtual bool try_run_one() noexcept = 0;
+  // Pop the run of jobs at the queue's head whose addresses lie in [first, last) (one group's
+  // task slots), at most max of them, with one claim, and pass each to take(j, arg) in queue
+  // order. Returns how many: 0 if the head is not such a job, or if the queue cannot look ahead
+  // (boost_lockfree_queue; the inline executor queues nothing). A stopped group's drain: the
+  // thread that skips one of its tasks takes the ones queued behind it in runs, instead of every
+  // thread popping and counting them one at a time.
+  virtual std::uint32_t try_pop_run(const void* first, const void* last, std::uint32_t max,
+                                    void (*take)(job* j, void* arg) noexcept,
+                                    void* arg) noexcept = 0;
   // Port services, forwarded so groups stay port-agnostic.
   virtual void wait_on(std::atomic<std::uint32_t>& w, std::uint32_t expected,
                        std::uint64_t deadline_ns) noexcept = 0;
@@ -171,13 +182,14 @@ class executor_base {
     }
 #endif
   }
-  void count_dequeued(bool by_worker) noexcept {
+  void count_dequeued(bool by_worker, std::uint32_t n = 1) noexcept {
 #if ERRGROUP_STATS
     // relaxed: statistics only.
-    depth_.fetch_sub(1, std::memory_order_relaxed);
+    depth_.fetch_sub(n, std::memory_order_relaxed);
     if (by_worker) jobs_run_.fetch_add(1, std::memory_order_relaxed);
 #else
     (void)by_worker;
+    (void)n;
 #endif
   }
 
@@ -197,6 +209,14 @@ static_assert(std::atomic<std::uint32_t>::is_always_lock_free,
 static_assert(std::atomic<bool>::is_always_lock_free, "errgroup needs lock-free atomic<bool>");
 
 namespace detail {
+// Does Queue have mpmc_ring's try_pop_run(max, match, take)?
+template <class Queue, class = void>
+struct has_pop_run : std::false_type {};
+template <class Queue>
+struct has_pop_run<Queue, std::void_t<decltype(std::declval<Queue&>().try_pop_run(
+                              std::uint32_t{1}, static_cast<bool (*)(job*)>(nullptr),
+                              static_cast<void (*)(job*)>(nullptr)))>> : std::true_type {};
+
 // executor_base's port services, forwarded to a port's static functions.
 template <class Port>
 class port_executor : public executor_base {
@@ -300,6 +320,28 @@ class basic_executor final : public detail::port_executor<Port> {
     return true;
   }
 
+  std::uint32_t try_pop_run(const void* first, const void* last, std::uint32_t max,
+                            void (*take)(job* j, void* arg) noexcept,
+                            void* arg) noexcept override {
+    if constexpr (detail::has_pop_run<Queue>::value) {
+      // Addresses compared as integers: the queue may hold any job, not only these slots.
+      const std::uintptr_t lo = reinterpret_cast<std::uintptr_t>(first);
+      const std::uintptr_t hi = reinterpret_cast<std::uintptr_t>(last);
+      const std::uint32_t n = queue_.try_pop_run(
+          max,
+          [lo, hi](job* j) noexcept {
+            const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(j);
+            return a >= lo && a < hi;
+          },
+          [take, arg](job* j) noexcept { take(j, arg); });
+      if (n != 0) count_dequeued(false, n);
+      return n;
+    } else {
+      (void)first, (void)last, (void)max, (void)take, (void)arg;
+      return 0;
+    }
+  }
+
   // Effects: runs queued jobs on the calling thread until the queue is empty or max_jobs have
   //   run (jobs submitted meanwhile run too). The main loop's call on a port without threads
   //   (bare metal: zero workers); on a threaded port, a way to lend the caller's core.
@@ -391,6 +433,10 @@ class basic_inline_executor final : public detail::port_executor<Port> {
     return true;
   }
   bool try_run_one() noexcept override { return false; }
+  std::uint32_t try_pop_run(const void*, const void*, std::uint32_t, void (*)(job*, void*) noexcept,
+                            void*) noexcept override {
+    return 0;
+  }
 };
 
 }  // namespace errgroup

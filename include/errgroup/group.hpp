@@ -405,6 +405,8 @@ class group_base {
   static constexpr std::uint32_t blocked_field = 0x3Fu << 26;
   static constexpr std::uint32_t first_empty = 0, first_writing = 1, first_set = 2;
   static constexpr std::uint32_t max_help_depth = 32;
+  // Queued tasks of a stopped group claimed at once by skip_queued() (a claim is one CAS).
+  static constexpr std::uint32_t skip_run_max = 64;
 
  public:
   static constexpr std::size_t max_capacity = count_mask;
@@ -453,13 +455,15 @@ class group_base {
     // (U2) release: the slot's callable was destroyed; pairs with (U1) in claim_slot().
     slot_at(i)->busy.store(0, std::memory_order_release);
   }
-  void finish_one() noexcept;
+  void finish(std::uint32_t n) noexcept;
+  std::uint32_t skip_queued() noexcept;
+  static void skip_popped(job* j, void* self) noexcept;
   // try_go's queue_full path: return the reservation as a finisher would.
   void give_back() noexcept ERRGROUP_NONBLOCKING {
-    // Unchecked: finish_one() makes a futex wake only if a waiter or a go() is parked on this
+    // Unchecked: finish() makes a futex wake only if a waiter or a go() is parked on this
     // group, which never happens under wait_policy::spin.
     ERRGROUP_EFFECTS_UNCHECKED_BEGIN
-    finish_one();
+    finish(1);
     ERRGROUP_EFFECTS_UNCHECKED_END
   }
   void record_error(const error& e, detail::exception_holder* thrown) noexcept;
@@ -735,7 +739,8 @@ inline std::uint32_t group_base::claim_slot() noexcept {
   }
 }
 
-inline void group_base::finish_one() noexcept {
+// n tasks finished (n > 1: a run of skipped tasks, counted at once).
+inline void group_base::finish(std::uint32_t n) noexcept {
   executor_base& ex = ex_;  // copied before (R1): the group may be destroyed right after it
   // (R1) acq_rel. Release: publishes everything the task did (its error, the destroyed
   // callable); pairs with (A1)/(A3) in the waiter. Acquire: when this RMW reads a waiter's or a
@@ -744,8 +749,8 @@ inline void group_base::finish_one() noexcept {
   // modification order and the wake-up cannot be lost. (Every write to state_ is an RMW, so the
   // registration heads a release sequence this RMW reads from.) This is the finisher's last
   // access to the group.
-  const std::uint32_t prev = state_.fetch_sub(1, std::memory_order_acq_rel);
-  const bool last = (prev & count_mask) == 1;
+  const std::uint32_t prev = state_.fetch_sub(n, std::memory_order_acq_rel);
+  const bool last = (prev & count_mask) == n;
   if (((prev & waiter_field) != 0 && last) || (prev & blocked_field) != 0) {
     ex.done_ec().notify(ex, true);  // (E3)
     ex.work_ec().notify(ex, true);  // (E3): helping waiters park here
@@ -839,11 +844,21 @@ inline void group_base::run(job* j) noexcept {
   ++ctx.depth;
   if (g.stop_.requested()) {
     (void)h->call(h, nullptr, false, nullptr);  // skipped: destroyed, never run
+    g.release_slot(h->index);
+    // The group's tasks queued right behind this one are skipped here too, and all are counted
+    // by one (R1): a drain of thousands of queued tasks costs a claim per run, not a contended
+    // pop and a contended count per task.
+    const std::uint32_t n = 1 + g.skip_queued();
 #if ERRGROUP_STATS
     // relaxed: statistics only.
-    g.tasks_skipped_.fetch_add(1, std::memory_order_relaxed);
+    g.tasks_skipped_.fetch_add(n, std::memory_order_relaxed);
 #endif
-  } else {
+    ctx.top = frame.prev;
+    --ctx.depth;
+    g.finish(n);  // last access to g
+    return;
+  }
+  {
 #if ERRGROUP_STATS
     // relaxed: statistics only.
     const std::uint32_t r = g.running_.fetch_add(1, std::memory_order_relaxed) + 1;
@@ -868,7 +883,29 @@ inline void group_base::run(job* j) noexcept {
   --ctx.depth;
   const std::uint32_t index = h->index;
   g.release_slot(index);
-  g.finish_one();  // last access to g
+  g.finish(1);  // last access to g
+}
+
+// Called while this group is stopped and holds the reservation of a task it just skipped (so the
+// group cannot finish, reset or be destroyed meanwhile). Skips the runs of this group's tasks at
+// the head of the executor's queue, re-checking the stop flag before each run (a parent's reset()
+// can withdraw an inherited stop). Returns how many it skipped; their count is the caller's to
+// give back. Bounded: at most the tasks outstanding, which are fewer than the capacity.
+inline std::uint32_t group_base::skip_queued() noexcept {
+  const unsigned char* const last = slots_ + static_cast<std::size_t>(capacity_) * stride_;
+  std::uint32_t n = 0;
+  while (stop_.requested()) {
+    const std::uint32_t k = ex_.try_pop_run(slots_, last, skip_run_max, &skip_popped, this);
+    if (k == 0) break;
+    n += k;
+  }
+  return n;
+}
+
+inline void group_base::skip_popped(job* j, void* self) noexcept {
+  detail::slot_header* h = static_cast<detail::slot_header*>(j);
+  (void)h->call(h, nullptr, false, nullptr);  // skipped: destroyed, never run
+  static_cast<group_base*>(self)->release_slot(h->index);
 }
 
 // ---------------------------------------------------------------------------------------------

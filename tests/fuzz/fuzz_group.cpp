@@ -776,7 +776,7 @@ void run_input(const std::uint8_t* data, std::size_t size) {
   o.exceptions = (cfg & 32) ? errgroup::exception_policy::to_error : errgroup::exception_policy::rethrow;
 
   // A worker frees a thrown exception object (group_base::run's local exception_ptr) after its
-  // finish_one(), so possibly after the previous sequence's wait() returned: let both workers of
+  // finish(), so possibly after the previous sequence's wait() returned: let both workers of
   // each pool pass one more job before counting, so that free is not charged to this sequence.
   if (g_any_throw.load(std::memory_order_relaxed)) {
     mark_workers(ring_pool());

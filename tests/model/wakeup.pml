@@ -36,7 +36,7 @@
  *                        outlives the model); (E1); (F2) fence; re-check pop -> cancel_wait + run;
  *                        else (E2)
  *   run_job              group_base::run: skipped if the group is stopped, else run; then
- *                        finish_one (R1): fetch_sub of the count as the last group access; if it
+ *                        finish (R1): fetch_sub of the count as the last group access; if it
  *                        was the last task with a waiter registered, or any go() is blocked:
  *                        notify(all) on done_ec and work_ec (E3)
  *   reserve              group_base::reserve: stopped? closed (not modelled); count < limit ->
@@ -251,7 +251,7 @@ end_sleep:
   ec_unregister(me)
 }
 
-/* group_base::run + finish_one (R1) */
+/* group_base::run + finish (R1) */
 inline run_job(g) {
   atomic {                                    /* (R1) fetch_sub, the last access to the group */
     ran[g] = ran[g] + 1;                      /* ghost: run, or skipped if stopped[g] */
@@ -315,7 +315,7 @@ inline stop(g) {
   fi
 }
 
-/* try_go: reserve without blocking, push once; queue_full -> destroy, finish_one */
+/* try_go: reserve without blocking, push once; queue_full -> destroy, finish */
 inline try_go(g) {
   atomic {
     if
