@@ -63,6 +63,7 @@ function(errgroup_compile_fail name regex)
 endfunction()
 errgroup_compile_fail(too_large "larger than the group's slot")
 errgroup_compile_fail(wrong_return "must return errgroup::error or void")
+errgroup_compile_fail(too_many_slots "Capacity must be below 2\\^16")
 
 # The control: the same setup with a task that fits builds (in `all`) and runs.
 add_executable(compile_fail_control compile_fail/control.cpp)

@@ -10,7 +10,7 @@
 //     (void)g.go([&s]() -> errgroup::error { return s.read(); });
 //   if (errgroup::error err = g.wait()) report(err.message());
 //
-// Requirements: 1 <= Capacity < 2^20. A task is any callable invocable as F(), F(stop_token)
+// Requirements: 1 <= Capacity < 2^16. A task is any callable invocable as F(), F(stop_token)
 //   returning errgroup::error or void, move-constructible, whose size fits SlotBytes (default six
 //   pointers) and alignment fits std::max_align_t — checked at compile time.
 // Guarantees: no heap use after construction (each callable is constructed in place in its slot);
@@ -324,13 +324,16 @@ class group_base {
   // True if no task is outstanding. (A6) acquire: pairs with (R1), so every finished task's
   // writes (its error, its slot) happen before what the caller does next, even without a wait().
   bool finished_all() const noexcept ERRGROUP_NONBLOCKING {
-    return (state_.load(std::memory_order_acquire) & count_mask) == 0;
+    const std::uint32_t d = done_.load(std::memory_order_acquire);
+    // relaxed, and after (A6): see "Counting" below.
+    return outstanding_of(submitted_.load(std::memory_order_relaxed), d) == 0;
   }
 
   // Tasks submitted and not yet finished (a snapshot).
   std::uint32_t outstanding() const noexcept ERRGROUP_NONBLOCKING {
     // relaxed: a snapshot; callers that act on 0 (wait) use their own acquire.
-    return state_.load(std::memory_order_relaxed) & count_mask;
+    const std::uint32_t d = done_.load(std::memory_order_relaxed);
+    return outstanding_of(submitted_.load(std::memory_order_relaxed), d);
   }
   std::size_t capacity() const noexcept { return capacity_; }
   executor_base& executor() const noexcept { return ex_; }
@@ -397,12 +400,28 @@ class group_base {
   }
 
  private:
-  // State word: [blocked go(): 6 bits][parked wait(): 6 bits][outstanding tasks: 20 bits].
-  static constexpr std::uint32_t count_mask = (1u << 20) - 1;
-  static constexpr std::uint32_t waiter_one = 1u << 20;
-  static constexpr std::uint32_t waiter_field = 0x3Fu << 20;
-  static constexpr std::uint32_t blocked_one = 1u << 26;
-  static constexpr std::uint32_t blocked_field = 0x3Fu << 26;
+  // Counting (see "Counting" below): submitted_ counts reservations, on the submitters' line;
+  // done_ = [tasks finished: 16 bits][waiters' target: 8 bits][blocked go(): 4 bits]
+  // [parked wait(): 4 bits], on the finishers' line. Counts are compared modulo 2^16:
+  // outstanding = (submitted - finished) mod 2^16, exact because at most capacity_ < 2^16 tasks
+  // are outstanding. The finished count is the top field, so adding to it wraps out of the word
+  // instead of carrying into the others.
+  static constexpr std::uint32_t count_mask = (1u << 16) - 1;
+  static constexpr std::uint32_t waiter_one = 1u;
+  static constexpr std::uint32_t waiter_field = 0xFu;
+  static constexpr std::uint32_t blocked_one = 1u << 4;
+  static constexpr std::uint32_t blocked_field = 0xFu << 4;
+  static constexpr std::uint32_t target_shift = 8;
+  static constexpr std::uint32_t target_mask = 0xFFu;
+  static constexpr std::uint32_t finished_shift = 16;
+  static constexpr std::uint32_t no_slot = ~std::uint32_t{0};
+  static constexpr std::uint32_t finished_of(std::uint32_t done) noexcept {
+    return done >> finished_shift;
+  }
+  static constexpr std::uint32_t outstanding_of(std::uint32_t submitted,
+                                                std::uint32_t done) noexcept {
+    return (submitted - finished_of(done)) & count_mask;
+  }
   static constexpr std::uint32_t first_empty = 0, first_writing = 1, first_set = 2;
   static constexpr std::uint32_t max_help_depth = 32;
   // Queued tasks of a stopped group claimed at once by skip_queued() (a claim is one CAS).
@@ -448,7 +467,7 @@ class group_base {
   template <std::size_t SlotBytes, bool Block, class F>
   status submit(F&& f) noexcept;
   template <bool Block>
-  status reserve() noexcept;
+  status reserve(bool exact) noexcept;
   status block_until_room(thread_context& ctx) noexcept;
   std::uint32_t claim_slot() noexcept;
   void release_slot(std::uint32_t i) noexcept {
@@ -456,6 +475,27 @@ class group_base {
     slot_at(i)->busy.store(0, std::memory_order_release);
   }
   void finish(std::uint32_t n) noexcept;
+  // (A3)/(B1): adds `one` to a registration field of done_ (a waiter also sets the target) with a
+  // seq_cst CAS; `now` receives the value written. False, registering nothing, if the field is
+  // full.
+  bool register_in_done(std::uint32_t one, std::uint32_t field, bool set_target,
+                        std::uint32_t target, std::uint32_t& now) noexcept {
+    // relaxed: a starting value; the CAS decides.
+    std::uint32_t d = done_.load(std::memory_order_relaxed);
+    for (;;) {
+      if ((d & field) == field) return false;
+      std::uint32_t next = d + one;
+      if (set_target)
+        next = (next & ~(target_mask << target_shift)) | ((target & target_mask) << target_shift);
+      // seq_cst: orders the registration before the caller's re-check loads (store->load), and
+      // pairs with (R1), which reads it.
+      if (done_.compare_exchange_weak(d, next, std::memory_order_seq_cst,
+                                      std::memory_order_relaxed)) {
+        now = next;
+        return true;
+      }
+    }
+  }
   std::uint32_t skip_queued() noexcept;
   static void skip_popped(job* j, void* self) noexcept;
   // try_go's queue_full path: return the reservation as a finisher would.
@@ -471,7 +511,7 @@ class group_base {
   void wake_blocked_submitters() noexcept {
     // seq_cst load after the seq_cst exchange (T2): the store->load pattern against a go() that
     // registers and then re-checks the flag (see block_until_room).
-    if ((state_.load(std::memory_order_seq_cst) & blocked_field) != 0) {
+    if ((done_.load(std::memory_order_seq_cst) & blocked_field) != 0) {
       ex_.done_ec().notify(ex_, true);
       ex_.work_ec().notify(ex_, true);
     }
@@ -499,13 +539,14 @@ class group_base {
   const std::size_t stride_;
   error* const errors_;
 
-  // Written by submitters, finishers and waiters.
-  alignas(cache_line) std::atomic<std::uint32_t> state_{0};
-  std::atomic<std::uint32_t> limit_{~std::uint32_t{0}};
+  // Written by finishers, and by threads registering to park.
+  alignas(cache_line) std::atomic<std::uint32_t> done_{0};
 
-  // Written by submitters only.
-  alignas(cache_line) std::atomic<std::uint32_t> cursor_{0};  // claim_slot()'s first probe
-  std::atomic<std::uint32_t> predicted_{0};                    // reserve()'s first CAS value
+  // Written by submitters only (and set_limit()).
+  alignas(cache_line) std::atomic<std::uint32_t> submitted_{0};
+  std::atomic<std::uint32_t> finished_seen_{0};  // reserve()'s hint: a finished count read earlier
+  std::atomic<std::uint32_t> cursor_{0};         // claim_slot()'s first probe
+  std::atomic<std::uint32_t> limit_{~std::uint32_t{0}};
 
   // Written rarely: stop, close, first error.
   alignas(cache_line) detail::stop_state stop_;
@@ -532,19 +573,38 @@ static_assert(std::atomic<std::uint64_t>::is_always_lock_free || !ERRGROUP_STATS
 // Implementation. Protocol labels: (R*) task completion, (A*) waiter, (U*) slot busy flags,
 // (E*) the executor's event count (executor.hpp), (T*) stop flag (stop.hpp).
 //
+// Counting. Submitting and finishing write different cache lines, so that a task's round trip
+// does not move one contended line back and forth twice:
+//  * A reservation CASes submitted_ (the submitters' line). Without a limit below the capacity
+//    it checks the room against finished_seen_, a finished count read earlier, and reads the
+//    finishers' line (A1) only when that shows the group full.
+//  * A finisher adds to the finished count in done_ (R1), its last access to the group.
+//  * Outstanding = submitted - finished, read as done_ (acquire) THEN submitted_. Why that order
+//    is exact: every finish counted in the done_ value read was of a task whose reservation
+//    happens-before that finish (go() -> queue push -> pop -> run), and so before our later
+//    load of submitted_, which therefore counts it too. So finished <= submitted in what we
+//    read, and equality means every task submitted by then has finished.
+//
 // Waking without losing a wake-up, and without touching a destroyed group:
 //  * A thread that must block (wait(), or go() at the limit) registers in the executor's event
-//    count (E1), then adds itself to the group's state word with a seq_cst RMW, re-checks its
-//    condition on the value that RMW returned, and only then sleeps (E2).
-//  * A finishing task decrements the state word (R1) as its LAST access to the group. The value
-//    that RMW returns says whether anyone registered; if so it notifies the executor's event
-//    count (E3), which lives as long as the executor, never the group. So a waiter that wakes
-//    (even spuriously), sees count 0 and destroys the group races with nothing.
-//  * Either the waiter's RMW precedes the finisher's in the state word's modification order (the
-//    finisher sees the registration and notifies; the waiter's prepare_wait happens-before that
-//    notify, so the epoch moves after the key was taken), or it follows (the waiter's RMW returns
-//    the decremented count and it does not sleep).
-//
+//    count (E1), then registers in done_ with a seq_cst RMW, re-checks its condition on the
+//    value that RMW wrote, and only then sleeps (E2). A waiter also writes its target into
+//    done_: the submitted count it read before registering, confirmed unchanged after.
+//  * A finishing task's RMW on done_ (R1) is its LAST access to the group. The value it returns
+//    says whether anyone registered, and whether the finished count passed the waiters' target
+//    (the count a parked waiter needs: every task submitted when it registered is finished); if
+//    a waiter's target was passed, or a go() is blocked, it notifies the executor's event count
+//    (E3), which lives as long as the executor, never the group. So a waiter that wakes (even
+//    spuriously), sees count 0 and destroys the group races with nothing.
+//  * Either the waiter's RMW precedes the finisher's in done_'s modification order (the finisher
+//    sees the registration and target and notifies if it passes the target; the waiter's
+//    prepare_wait happens-before that notify, so the epoch moves after the key was taken), or it
+//    follows (the waiter's re-check counts that finish and it does not sleep). The target is
+//    never beyond the true submitted count, so the count does pass it; a later submission moves
+//    the true end further, and the waiter, woken at the old target, registers again. A waiter
+//    that finds its own target stale after writing it wakes the other parked waiters, whose
+//    newer target it may have overwritten.
+
 // Why a task never waits for room (reserve()): a thread that waits helps by running queued jobs
 // on its own stack, so the frame that waits cannot resume until every job run on top of it
 // returns. Waiting for one's own children is safe that way (the youngest waiting frame waits only
@@ -593,9 +653,16 @@ status group_base::submit(F&& f) noexcept {
   static_assert(std::is_constructible<T, F&&>::value,
                 "errgroup: the task must be constructible from what was passed to go()");
 
-  const status st = reserve<Block>();
-  if (st != status::ok) return st;  // f was never copied: nothing to run or destroy here
-  const std::uint32_t i = claim_slot();
+  std::uint32_t i = no_slot;
+  for (bool exact = false; i == no_slot; exact = true) {
+    const status st = reserve<Block>(exact);
+    if (st != status::ok) return st;  // f was never copied: nothing to run or destroy here
+    i = claim_slot();
+    // No free slot although the count showed room: the reservation came from a finished count
+    // too stale to trust, or slots just freed are not visible here yet. Return it; count again
+    // exactly (from the finishers' line, acquire).
+    if (i == no_slot) give_back();
+  }
   detail::slot_header* h = slot_at(i);
   T* const obj = ::new (static_cast<void*>(static_cast<detail::slot<SlotBytes>*>(h)->storage))
       T(std::forward<F>(f));
@@ -616,38 +683,34 @@ status group_base::submit(F&& f) noexcept {
 }
 
 template <bool Block>
-status group_base::reserve() noexcept {
-  // The CAS starts from a prediction, the value our last reservation wrote, not from a load: a
-  // load takes the contended line shared and the CAS then takes it again exclusive, while a CAS
-  // that fails has fetched the line exclusive and returns the current value, so the retry is
-  // local. A prediction that looks full is confirmed by a load before anything is refused.
-  // relaxed: a hint (any value is safe: the CAS checks it); `fresh` says s was read from state_.
-  std::uint32_t s = predicted_.load(std::memory_order_relaxed);
-  bool fresh = false;
+status group_base::reserve(bool exact) noexcept {
+  // relaxed: only submitters write submitted_; the CAS below decides.
+  std::uint32_t s = submitted_.load(std::memory_order_relaxed);
   for (;;) {
     if (stop_.requested()) return status::stopped;
     // (C2) acquire: pairs with (C1) in close().
     if (closed_.load(std::memory_order_acquire)) return status::closed;
     // relaxed: see set_limit().
     const std::uint32_t lim = limit_.load(std::memory_order_relaxed);
-    std::uint32_t c = s & count_mask;
-    // Only the count changes between attempts: retry the CAS alone. relaxed: the reservation
-    // publishes nothing (the queue push publishes the task); the RMW total order on state_ is
-    // all the counting needs.
-    while (c < lim && c < capacity_) {
-      if (state_.compare_exchange_weak(s, s + 1, std::memory_order_relaxed,
-                                       std::memory_order_relaxed)) {
-        // relaxed: the hint above.
-        predicted_.store(s + 1, std::memory_order_relaxed);
-        return status::ok;
-      }
-      fresh = true;  // a failed CAS loaded the current value into s
-      c = s & count_mask;
+    std::uint32_t c = count_mask;
+    // Without a limit below the capacity, the finished count last seen will do while it shows
+    // room: it is never ahead of the true count, so it can only make the group look fuller. (If
+    // it were a whole 2^16 behind, claim_slot() finds no slot and submit() comes back exact.)
+    // relaxed: a hint.
+    if (!exact && lim >= capacity_) c = (s - finished_seen_.load(std::memory_order_relaxed)) & count_mask;
+    if (c >= lim || c >= capacity_) {
+      // (A1) acquire: pairs with (R1); the slots the finished tasks released are free.
+      const std::uint32_t f = finished_of(done_.load(std::memory_order_acquire));
+      // relaxed: the hint above.
+      finished_seen_.store(f, std::memory_order_relaxed);
+      c = (s - f) & count_mask;
     }
-    if (!fresh) {
-      // relaxed: a starting value for the CAS loop (the prediction looked full).
-      s = state_.load(std::memory_order_relaxed);
-      fresh = true;
+    if (c < lim && c < capacity_) {
+      // relaxed: the reservation publishes nothing (the queue push publishes the task); the RMW
+      // total order on submitted_ is all the counting needs. A failed CAS reloads s.
+      if (submitted_.compare_exchange_weak(s, s + 1, std::memory_order_relaxed,
+                                           std::memory_order_relaxed))
+        return status::ok;
       continue;
     }
     if constexpr (!Block) {
@@ -660,8 +723,8 @@ status group_base::reserve() noexcept {
       const status st = block_until_room(ctx);
       if (st != status::ok) return st;
     }
-    // relaxed: a fresh starting value for the CAS loop.
-    s = state_.load(std::memory_order_relaxed);
+    // relaxed: a fresh starting value for the CAS.
+    s = submitted_.load(std::memory_order_relaxed);
   }
 }
 
@@ -671,8 +734,9 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
   baton b{ex_};  // see wait_until_ns()
   for (std::uint32_t spins = 0;; ++spins) {
     // (A1) acquire: pairs with (R1); a slot freed by a finished task is visible.
-    const std::uint32_t s = state_.load(std::memory_order_acquire);
-    const std::uint32_t c = s & count_mask;
+    const std::uint32_t s = done_.load(std::memory_order_acquire);
+    // relaxed, after (A1): see "Counting".
+    const std::uint32_t c = outstanding_of(submitted_.load(std::memory_order_relaxed), s);
     // relaxed: see set_limit().
     const std::uint32_t lim = limit_.load(std::memory_order_relaxed);
     if (c < lim && c < capacity_) return status::ok;
@@ -682,20 +746,22 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
       ex_.relax();
       continue;
     }
-    if ((s & blocked_field) == blocked_field) {  // 63 threads already parked here: just yield
+    detail::eventcount& ec = may_help(ctx) ? ex_.work_ec() : ex_.done_ec();
+    const std::uint32_t key = ec.prepare_wait();  // (E1)
+    // (B1) seq_cst RMW: registration, then re-check on the value it wrote (see the protocol
+    // above); the finisher's (R1) reads it.
+    std::uint32_t s2 = 0;
+    if (!register_in_done(blocked_one, blocked_field, false, 0, s2)) {
+      ec.cancel_wait();  // 15 threads already parked here: just yield
       ex_.yield();
       continue;
     }
-    detail::eventcount& ec = may_help(ctx) ? ex_.work_ec() : ex_.done_ec();
-    const std::uint32_t key = ec.prepare_wait();  // (E1)
-    // (B1) seq_cst RMW: registration, then re-check on the returned value (see the protocol
-    // above); the finisher's (R1) reads it.
-    const std::uint32_t s2 = state_.fetch_add(blocked_one, std::memory_order_seq_cst) + blocked_one;
     // seq_cst fence: orders our registration before the stop-flag loads below; pairs with the
     // seq_cst exchange (T2) + seq_cst load in stop(), so a stop() either sees us registered (and
     // notifies) or we see its flag.
     std::atomic_thread_fence(std::memory_order_seq_cst);
-    const std::uint32_t c2 = s2 & count_mask;
+    // relaxed, after (B1): see "Counting".
+    const std::uint32_t c2 = outstanding_of(submitted_.load(std::memory_order_relaxed), s2);
     const bool room = c2 < limit_.load(std::memory_order_relaxed) && c2 < capacity_;
     if (room || stop_.requested()) {
       ec.cancel_wait();
@@ -704,13 +770,14 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
       if (&ec == &ex_.work_ec() && woke) b.armed = true;
     }
     // relaxed: unregistering publishes nothing; a finisher that still sees us just notifies.
-    state_.fetch_sub(blocked_one, std::memory_order_relaxed);
+    done_.fetch_sub(blocked_one, std::memory_order_relaxed);
   }
 }
 
 inline std::uint32_t group_base::claim_slot() noexcept {
-  // The caller holds a reservation, so fewer than capacity_ slots are busy: a free one exists.
-  // Scan from the cursor, the slot after the last one claimed. Tasks mostly finish in the order
+  // The caller holds a reservation, so fewer than capacity_ slots are busy: a free one exists
+  // (if the reservation was exact; see reserve()). Returns no_slot after two passes over the
+  // window without one. Scan from the cursor, the slot after the last one claimed. Tasks mostly finish in the order
   // they were queued, so the slot under the cursor is usually the oldest and already free: one
   // probe, on a line no finisher wrote recently (a bitmap word shared by 32 slots, or a hint
   // pointing at the slot just freed, ping-pongs between submitter and finisher on every task).
@@ -721,7 +788,7 @@ inline std::uint32_t group_base::claim_slot() noexcept {
   std::uint32_t i = cursor_.load(std::memory_order_relaxed);
   const std::uint32_t lim = limit_.load(std::memory_order_relaxed);
   const std::uint32_t window = lim < capacity_ / 2 ? 2 * lim : capacity_;
-  for (;;) {
+  for (std::uint32_t probes = 0; probes < 2 * window; ++probes) {
     if (i >= window) i = 0;
     std::atomic<std::uint32_t>& busy = slot_at(i)->busy;
     std::uint32_t expected = 0;
@@ -737,6 +804,7 @@ inline std::uint32_t group_base::claim_slot() noexcept {
     }
     ++i;
   }
+  return no_slot;
 }
 
 // n tasks finished (n > 1: a run of skipped tasks, counted at once).
@@ -746,12 +814,15 @@ inline void group_base::finish(std::uint32_t n) noexcept {
   // callable); pairs with (A1)/(A3) in the waiter. Acquire: when this RMW reads a waiter's or a
   // blocked go()'s registration (A3)/(B1), that thread's prepare_wait (E1) happens before our
   // notify (E3), so the notify's epoch bump follows the sleeper's key in the event count's
-  // modification order and the wake-up cannot be lost. (Every write to state_ is an RMW, so the
+  // modification order and the wake-up cannot be lost. (Every write to done_ is an RMW, so the
   // registration heads a release sequence this RMW reads from.) This is the finisher's last
   // access to the group.
-  const std::uint32_t prev = state_.fetch_sub(n, std::memory_order_acq_rel);
-  const bool last = (prev & count_mask) == n;
-  if (((prev & waiter_field) != 0 && last) || (prev & blocked_field) != 0) {
+  const std::uint32_t prev = done_.fetch_add(n << finished_shift, std::memory_order_acq_rel);
+  // A parked wait() is woken when the finished count passes the target it registered (the
+  // submitted count then, low 8 bits: so also once per 256 finishes before it, spuriously; it
+  // re-checks). A blocked go() is woken by every finish (room for it is count < limit).
+  const std::uint32_t passed = (((prev >> target_shift) - finished_of(prev) - 1) & target_mask);
+  if (((prev & waiter_field) != 0 && passed < n) || (prev & blocked_field) != 0) {
     ex.done_ec().notify(ex, true);  // (E3)
     ex.work_ec().notify(ex, true);  // (E3): helping waiters park here
   }
@@ -797,8 +868,9 @@ inline status group_base::wait_until_ns(std::uint64_t deadline_ns) noexcept {
   baton b{ex_};
   for (std::uint32_t spins = 0;; ++spins) {
     // (A1) acquire: pairs with (R1); count 0 means every task's effects are visible.
-    const std::uint32_t s = state_.load(std::memory_order_acquire);
-    if ((s & count_mask) == 0) {
+    const std::uint32_t s = done_.load(std::memory_order_acquire);
+    // relaxed, after (A1): see "Counting".
+    if (outstanding_of(submitted_.load(std::memory_order_relaxed), s) == 0) {
       // relaxed: claim_slot()'s hint. An idle group starts its next round at slot 0, so a round
       // of n tasks reuses the same n slots (warm in the caches) instead of walking the capacity.
       cursor_.store(0, std::memory_order_relaxed);
@@ -810,18 +882,31 @@ inline status group_base::wait_until_ns(std::uint64_t deadline_ns) noexcept {
       ex_.relax();
       continue;
     }
-    if ((s & waiter_field) == waiter_field) {  // 63 waiters already parked: just yield
-      ex_.yield();
-      continue;
-    }
     const bool helping = may_help(ctx);
     detail::eventcount& ec = helping ? ex_.work_ec() : ex_.done_ec();
     const std::uint32_t key = ec.prepare_wait();  // (E1)
-    // (A3) seq_cst RMW: registration, then re-check on the returned value; acquire half pairs
-    // with (R1).
-    const std::uint32_t s2 = state_.fetch_add(waiter_one, std::memory_order_seq_cst) + waiter_one;
-    if ((s2 & count_mask) == 0) {
+    // The target: finishers wake us when their count passes it. relaxed: see "Counting".
+    const std::uint32_t target = submitted_.load(std::memory_order_relaxed);
+    std::uint32_t s2 = 0;
+    // (A3) seq_cst RMW: registration with the target, then re-check on the value it wrote.
+    if (!register_in_done(waiter_one, waiter_field, true, target, s2)) {
+      ec.cancel_wait();  // 15 waiters already parked on this group: just yield
+      ex_.yield();
+      continue;
+    }
+    // relaxed, after (A3): see "Counting".
+    const std::uint32_t submitted = submitted_.load(std::memory_order_relaxed);
+    if (outstanding_of(submitted, s2) == 0) {
       ec.cancel_wait();
+    } else if (submitted != target) {
+      // A task was submitted since we read the target, so the target we wrote is stale: the
+      // count may already have passed it. Look again and register again; and since we may have
+      // overwritten a parked waiter's newer target, wake the parked waiters to do the same.
+      ec.cancel_wait();
+      if ((s2 & waiter_field) != waiter_one) {
+        ex_.done_ec().notify(ex_, true);  // (E3)
+        ex_.work_ec().notify(ex_, true);  // (E3)
+      }
     } else if (helping && ex_.try_run_one()) {
       // A job was queued after our last look: run it rather than sleep (a helping waiter is
       // registered on work_ec, where a submit's notify may have picked us).
@@ -831,7 +916,7 @@ inline status group_base::wait_until_ns(std::uint64_t deadline_ns) noexcept {
       if (helping && woke) b.armed = true;
     }
     // relaxed: unregistering publishes nothing; a finisher that still sees us just notifies.
-    state_.fetch_sub(waiter_one, std::memory_order_relaxed);
+    done_.fetch_sub(waiter_one, std::memory_order_relaxed);
   }
 }
 
@@ -917,7 +1002,8 @@ template <std::size_t Capacity, std::size_t SlotBytes = default_slot_bytes>
 class group final : public group_base {
   static_assert(Capacity >= 1, "errgroup::group: Capacity must be at least 1");
   static_assert(Capacity <= group_base::max_capacity,
-                "errgroup::group: Capacity must be below 2^20 (the state word's count field)");
+                "errgroup::group: Capacity must be below 2^16 (the counts are compared modulo "
+                "2^16)");
   static_assert(SlotBytes >= sizeof(void*), "errgroup::group: SlotBytes must hold a pointer");
 
  public:

@@ -28,7 +28,7 @@ struct stop_state {
   // Returns true if this call set the flag.
   bool request() noexcept {
     // (T2) seq_cst: release half pairs with (T1); seq_cst because group::stop() follows it with a
-    // load of the group's state word (store->load against a parked go(), see group.hpp).
+    // load of the group's done_ word (store->load against a parked go(), see group.hpp).
     return flag.exchange(1, std::memory_order_seq_cst) == 0;
   }
 };

@@ -2,7 +2,7 @@
  *
  * Checked exhaustively (tests/CMakeLists.txt, ctest model_wakeup*, via run_spin.cmake):
  *   spin -a -DNW=1 wakeup.pml && gcc -O2 -DSAFETY -DCOLLAPSE -o pan pan.c && ./pan -m100000
- * CI uses NW=1 (one worker; 4.1 M states, ~4 s). NW=2 (the default here) is the same model with a
+ * CI uses NW=1 (one worker; 9.8 M states, ~25 s). NW=2 (the default here) is the same model with a
  * second worker: over 10^8 states, too slow for CI (-DNO_TIMED -DNO_STOP: 36 M states, ~2 min).
  * Broken variants that must FAIL (each is a ctest with WILL_FAIL):
  *   -DBROKEN_NO_BATON    a helping waiter woken by a submit's notify-one leaves without passing
@@ -10,6 +10,9 @@
  *   -DBROKEN_NO_RECHECK  a worker sleeps without re-checking the queue after (E1)/(F2)
  *   -DBROKEN_NO_FENCE    try_submit without (F1): the sleeper check is satisfied before the push
  *                        is visible (a store->load reordering, modelled by reading first)
+ *   -DBROKEN_NO_TARGET_RECHECK  wait parks although a task was submitted between reading its
+ *                        target and registering it (run with -DNO_LIMIT, so that S1's try_go can
+ *                        land in that window)
  * Other switches: -DNO_LIMIT (the waiter's go() never blocks at the limit), -DNO_STOP (nobody
  * calls stop()), -DNO_TIMED (the waiter calls wait() only, no wait_until_ns with a deadline).
  *
@@ -35,24 +38,31 @@
  *   worker               basic_executor::loop with spin = 0: pop; (S2) not modelled (the executor
  *                        outlives the model); (E1); (F2) fence; re-check pop -> cancel_wait + run;
  *                        else (E2)
+ *   counts               two words, as in group.hpp ("Counting"): submitted_ (sub[g]) and done_
+ *                        (fin[g], the registration fields wtr/blk and the waiters' target
+ *                        tgt[g]). outstanding = sub - fin, read as fin (acquire) THEN sub, in
+ *                        two steps. The target is compared exactly (the code compares its low 8
+ *                        bits, which only adds spurious wake-ups every 256 finishes).
  *   run_job              group_base::run: skipped if the group is stopped, else run; then
- *                        finish (R1): fetch_sub of the count as the last group access; if it
- *                        was the last task with a waiter registered, or any go() is blocked:
- *                        notify(all) on done_ec and work_ec (E3)
- *   reserve              group_base::reserve: stopped? closed (not modelled); count < limit ->
- *                        CAS count+1; else block_until_room
- *   block_until_room     (A1) load; room -> out; stopped -> out; help (try_run_one); (E1) on
- *                        work_ec (helping); seq_cst fetch_add of a blocked bit + fence; re-check
- *                        room/stop on the returned value; (E2); notified -> arm the baton;
- *                        fetch_sub of the blocked bit (relaxed)
- *   wait_until_ns        (A1) load: count 0 -> ok; try_run_one; deadline -> timeout; (E1) on
- *                        work_ec (helping); (A3) seq_cst fetch_add of a waiter bit, re-check the
- *                        count on the returned value; else try_run_one + cancel; else (E2);
- *                        notified -> arm the baton; fetch_sub of the waiter bit (relaxed)
+ *                        finish (R1): fetch_add of the finished count as the last group access;
+ *                        if it passed the waiters' target with a waiter registered, or any go()
+ *                        is blocked: notify(all) on done_ec and work_ec (E3)
+ *   reserve              group_base::reserve: stopped? closed (not modelled); load fin (a
+ *                        finished count, possibly stale by the time of the CAS); sub - fin <
+ *                        limit -> CAS sub+1; else block_until_room
+ *   block_until_room     (A1) load fin, then sub; room -> out; stopped -> out; help
+ *                        (try_run_one); (E1) on work_ec (helping); seq_cst RMW of a blocked bit
+ *                        + fence, then load sub; re-check room/stop; (E2); notified -> arm the
+ *                        baton; fetch_sub of the blocked bit (relaxed)
+ *   wait_until_ns        (A1) load fin, then sub: equal -> ok; try_run_one; deadline -> timeout;
+ *                        (E1) on work_ec (helping); load sub as the target; (A3) seq_cst RMW: a
+ *                        waiter bit + the target; load sub: count 0 -> cancel; sub moved since
+ *                        the target was read -> cancel (look again); else try_run_one + cancel;
+ *                        else (E2); notified -> arm the baton; fetch_sub of the waiter bit
  *   baton                group_base::baton: on leaving wait_until_ns/block_until_room with the
  *                        baton armed, notify(one) on work_ec
  *   stop                 group_base::stop: set the flag (T2, seq_cst exchange), seq_cst load of
- *                        the state word: blocked go()s -> notify(all) on done_ec and work_ec
+ *                        done_: blocked go()s -> notify(all) on done_ec and work_ec
  *
  * Memory model. Promela interleaves atomic steps: sequential consistency. That is exact for the
  * seq_cst operations (E1, E3, A3, the blocked-bit RMW, the fences F1/F2, T2) and the futex calls.
@@ -61,7 +71,9 @@
  * (a notifier that still sees the registration just wakes nobody, which the model explores);
  * has_sleepers() is ordered after the push by (F1), which BROKEN_NO_FENCE removes; the queue's
  * push/pop are linearizable (release/acquire inside the queue); the reservation CAS is relaxed
- * but totally ordered on the state word. Data publication (acquire/release on the task's effects)
+ * but totally ordered on submitted_. The relaxed loads of submitted_ after an acquire load or a
+ * seq_cst RMW of done_ are modelled as later steps: they see at least every reservation whose
+ * task's finish that done_ value counted (the happens-before argument in group.hpp). Data publication (acquire/release on the task's effects)
  * is not modelled: ThreadSanitizer checks that in the C++ tests.
  *
  * Properties:
@@ -107,8 +119,10 @@ bool infw[NP];   /* party p is asleep in the futex on work_ec's word */
 byte rk[NP];     /* its place in the futex queue (0: next to be woken) */
 byte nin;        /* parties in the futex queue */
 
-/* the groups' state words (index 1 and 2; 0 unused) */
-byte cnt[3];     /* outstanding tasks (count_mask) */
+/* the groups' counts (index 1 and 2; 0 unused): submitted_ and done_ */
+byte sub[3];     /* reservations (submitted_) */
+byte fin[3];     /* finished (done_'s count field) */
+byte tgt[3];     /* waiters' target (done_'s target field) */
 byte wtr[3];     /* parked wait() (waiter_field) */
 byte blk[3];     /* parked go() (blocked_field) */
 bool stopped[3]; /* stop_ flag */
@@ -252,17 +266,23 @@ end_sleep:
 }
 
 /* group_base::run + finish (R1) */
-inline run_job(g) {
-  atomic {                                    /* (R1) fetch_sub, the last access to the group */
-    ran[g] = ran[g] + 1;                      /* ghost: run, or skipped if stopped[g] */
-    assert(cnt[g] > 0);
-    pc = cnt[g]; pw = wtr[g]; pb = blk[g];
-    cnt[g] = cnt[g] - 1
+/* (R1) fetch_add of the finished count, the last access to the group; notify if it passed a
+ * registered waiter's target or a go() is blocked */
+inline finish(g) {
+  atomic {
+    assert(sub[g] > fin[g]);
+    pc = (tgt[g] == fin[g] + 1); pw = wtr[g]; pb = blk[g];
+    fin[g] = fin[g] + 1
   }
   if
-  :: (pw != 0 && pc == 1) || pb != 0 -> pc = 0; pw = 0; pb = 0; ec_notify_done(); ec_notify_work(true)
+  :: (pw != 0 && pc) || pb != 0 -> pc = 0; pw = 0; pb = 0; ec_notify_done(); ec_notify_work(true)
   :: else -> pc = 0; pw = 0; pb = 0
-  fi;
+  fi
+}
+
+inline run_job(g) {
+  ran[g] = ran[g] + 1;                        /* ghost: run, or skipped if stopped[g] */
+  finish(g);
   g = 0
 }
 
@@ -317,13 +337,15 @@ inline stop(g) {
 
 /* try_go: reserve without blocking, push once; queue_full -> destroy, finish */
 inline try_go(g) {
+  pc = fin[g];                                /* (A1): the finished count, then the CAS */
   atomic {
     if
     :: stopped[g] -> ok = false                            /* status::stopped */
-    :: !stopped[g] && cnt[g] >= lim[g] -> ok = false       /* status::limit_reached */
-    :: !stopped[g] && cnt[g] < lim[g] -> cnt[g] = cnt[g] + 1; ok = true
+    :: !stopped[g] && sub[g] - pc >= lim[g] -> ok = false  /* status::limit_reached */
+    :: !stopped[g] && sub[g] - pc < lim[g] -> sub[g] = sub[g] + 1; ok = true
     fi
-  }
+  };
+  pc = 0;
   if
   :: ok ->
      try_submit(g, ok);
@@ -331,15 +353,7 @@ inline try_go(g) {
      :: ok -> skip
      :: else ->                                /* status::queue_full */
         atomic { ran[g] = ran[g] + 1; acc[g] = acc[g] + 1 }  /* counted as accepted+destroyed */
-        atomic {
-          assert(cnt[g] > 0);
-          pc = cnt[g]; pw = wtr[g]; pb = blk[g];
-          cnt[g] = cnt[g] - 1
-        }
-        if
-        :: (pw != 0 && pc == 1) || pb != 0 -> pc = 0; pw = 0; pb = 0; ec_notify_done(); ec_notify_work(true)
-        :: else -> pc = 0; pw = 0; pb = 0
-        fi
+        finish(g)
      fi
   :: else -> skip                              /* refused */
   fi
@@ -374,26 +388,31 @@ end_loop:
 /* W: go() into group 1 with limit 1 (blocks while S1's job is outstanding), then wait */
 active proctype waiter() {
   byte me = W_ID;
-  byte ix, jg, prev_s, pc, pw, pb, s2, sl;
+  byte ix, jg, prev_s, pc, pw, pb, s2, sl, f, t;
   bool ok, notified, armed, timed, gost;
 
   /* ---- go(): reserve (blocking) ---- */
   do
-  :: atomic { stopped[1] -> gost = false } -> break                       /* status::stopped */
-  :: atomic { !stopped[1] && cnt[1] < LIMIT1 -> cnt[1] = cnt[1] + 1; gost = true } -> break
-  :: atomic { !stopped[1] && cnt[1] >= LIMIT1 } ->
+  :: f = fin[1];                              /* (A1) */
+     if
+     :: atomic { stopped[1] -> gost = false } -> break                       /* status::stopped */
+     :: atomic { !stopped[1] && sub[1] - f < LIMIT1 -> sub[1] = sub[1] + 1; gost = true } -> break
+     :: atomic { !stopped[1] && sub[1] - f >= LIMIT1 } ->
      /* block_until_room (k = 0: not inside an own task) */
      armed = false;
      do
-     :: atomic { cnt[1] < LIMIT1 } -> break   /* (A1) room */
-     :: atomic { cnt[1] >= LIMIT1 && stopped[1] } -> break   /* status::stopped (re-checked above) */
-     :: atomic { cnt[1] >= LIMIT1 && !stopped[1] } ->
+     :: f = fin[1];                           /* (A1), then submitted_ */
+        if
+        :: atomic { sub[1] - f < LIMIT1 } -> break   /* room */
+        :: atomic { sub[1] - f >= LIMIT1 && stopped[1] } -> break   /* status::stopped */
+        :: atomic { sub[1] - f >= LIMIT1 && !stopped[1] } ->
         try_run_one(ok);                      /* help */
         if
         :: ok -> skip
         :: else ->
            ec_prepare(me);                      /* (E1) on work_ec: helping */
-           atomic { blk[1] = blk[1] + 1; s2 = cnt[1] }   /* seq_cst RMW + fence */
+           atomic { blk[1] = blk[1] + 1; f = fin[1] }   /* (B1) seq_cst RMW + fence */
+           s2 = sub[1] - f;                   /* then submitted_ */
            if
            :: s2 < LIMIT1 || stopped[1] -> ec_unregister(me)
            :: else ->
@@ -405,6 +424,7 @@ active proctype waiter() {
            fi;
            atomic { assert(blk[1] > 0); blk[1] = blk[1] - 1 }
         fi
+        fi
      od;
 #ifndef BROKEN_NO_BATON
      if
@@ -412,8 +432,9 @@ active proctype waiter() {
      :: else -> skip
      fi
 #endif
+     fi
   od;
-  assert(cnt[1] <= LIMIT1);
+  assert(sub[1] - fin[1] <= LIMIT1);
   /* ---- go(): push, helping while the queue is full ---- */
   if
   :: gost ->
@@ -434,8 +455,10 @@ active proctype waiter() {
 again:
   armed = false;
   do
-  :: atomic { cnt[1] == 0 -> assert(ran[1] == acc[1]) } -> break   /* (A1): ok */
-  :: atomic { cnt[1] != 0 } ->
+  :: f = fin[1];                              /* (A1), then submitted_ */
+     if
+     :: atomic { sub[1] == f -> assert(ran[1] == acc[1]) } -> break   /* ok */
+     :: atomic { sub[1] != f } ->
      try_run_one(ok);
      if
      :: ok -> skip
@@ -444,10 +467,17 @@ again:
         :: timed -> break                     /* deadline passed: status::timeout */
         :: true ->
            ec_prepare(me);                      /* (E1) on work_ec: helping */
-           atomic { wtr[1] = wtr[1] + 1; s2 = cnt[1] }   /* (A3) */
+           t = sub[1];                        /* the target */
+           atomic { wtr[1] = wtr[1] + 1; tgt[1] = t; f = fin[1] }   /* (A3) */
+           s2 = sub[1];                       /* then submitted_ */
            if
-           :: s2 == 0 -> ec_unregister(me)
-           :: else ->
+           :: s2 == f -> ec_unregister(me)
+#ifndef BROKEN_NO_TARGET_RECHECK
+           :: s2 != f && s2 != t -> ec_unregister(me)   /* target stale: look again */
+           :: s2 != f && s2 == t ->
+#else
+           :: s2 != f ->
+#endif
               try_run_one(ok);
               if
               :: ok -> ec_unregister(me)
@@ -461,6 +491,7 @@ again:
            fi;
            atomic { assert(wtr[1] > 0); wtr[1] = wtr[1] - 1 }
         fi
+     fi
      fi
   od;
 #ifndef BROKEN_NO_BATON
@@ -494,7 +525,7 @@ active proctype checker() {
 end_check:
   timeout ->
   assert(len(queue) == 0);
-  assert(cnt[1] == 0 && cnt[2] == 0);
+  assert(sub[1] == fin[1] && sub[2] == fin[2]);
   assert(ran[1] == acc[1] && ran[2] == acc[2]);
   assert(w_done);
   assert(wtr[1] == 0 && blk[1] == 0);
