@@ -131,6 +131,9 @@ class executor_base {
   virtual thread_context& context() noexcept ERRGROUP_NONBLOCKING = 0;
 
   std::uint32_t spin() const noexcept { return spin_; }
+  // executor_options::spin_us in ns on ports with a fine clock (0 otherwise): how long an idle
+  // worker, or a waiter with nothing to help with, keeps looking (yielding) before it parks.
+  std::uint64_t spin_ns() const noexcept { return spin_ns_; }
   std::uint32_t worker_count() const noexcept { return workers_; }
 
   // Executor-wide counters (ERRGROUP_STATS). Relaxed snapshots.
@@ -165,7 +168,8 @@ class executor_base {
   detail::eventcount& done_ec() noexcept { return done_ec_; }
 
  protected:
-  explicit executor_base(std::uint32_t spin) noexcept : spin_(spin) {}
+  explicit executor_base(std::uint32_t spin, std::uint64_t spin_ns = 0) noexcept
+      : spin_(spin), spin_ns_(spin_ns) {}
   ~executor_base() {
     ERRGROUP_ASSERT(attached_groups() == 0,
                     "errgroup: executor destroyed while a group still uses it; destroy every "
@@ -194,6 +198,7 @@ class executor_base {
   }
 
   std::uint32_t spin_;
+  const std::uint64_t spin_ns_;
   std::uint32_t workers_ = 0;
   alignas(cache_line) detail::eventcount work_ec_;
   alignas(cache_line) detail::eventcount done_ec_;
@@ -242,6 +247,7 @@ template <class Port, class Queue, std::size_t MaxWorkers = 64>
 class basic_executor final : public detail::port_executor<Port> {
   using base = detail::port_executor<Port>;
   using base::spin_;
+  using base::spin_ns_;
   using base::workers_;
   using base::work_ec_;
   using base::count_enqueued;
@@ -260,11 +266,10 @@ class basic_executor final : public detail::port_executor<Port> {
   //   applies options' name / scheduling / affinity to each; outcomes are in report(i).
   // Not real-time: creates threads (the port may allocate their stacks).
   explicit basic_executor(const executor_options& options = {}) noexcept
-      : base(options.spin),
+      : base(options.spin, detail::port_fine_clock<Port>::value
+                               ? static_cast<std::uint64_t>(options.spin_us) * 1000u
+                               : 0),
         wake_on_submit_(options.wake == wake_policy::on_submit),
-        spin_ns_(detail::port_fine_clock<Port>::value
-                     ? static_cast<std::uint64_t>(options.spin_us) * 1000u
-                     : 0),
         poll_ns_(static_cast<std::uint64_t>(options.poll_interval_us == 0 ? 1 : options.poll_interval_us) *
                  1000u) {
     std::uint32_t n = options.workers != 0 ? options.workers : Port::default_workers();
@@ -363,6 +368,7 @@ class basic_executor final : public detail::port_executor<Port> {
   }
 
   void loop() noexcept {
+    bool woken = false;  // parked since the last time the queue was empty
     for (;;) {
       job* j = nullptr;
       if (pop(j)) {
@@ -376,6 +382,13 @@ class basic_executor final : public detail::port_executor<Port> {
       // relaxed: a shutdown hint checked while spinning (so a large budget cannot delay the
       // destructor); the (S2) acquire load below decides.
       const std::uint64_t idle_since = spin_ns_ != 0 ? Port::now_ns() : 0;
+      // A worker woken from a park was likely placed on its waker's core (the kernel's wake
+      // affinity); the waker is then waiting for the job this worker just ran, and would see it
+      // end only after the pause spin below. So the first look after the jobs it was woken for
+      // is a yield (fine-clock ports; W2 idle end->wait return ~33 -> ~1 us). A worker that
+      // never parked (warm) does not yield: that would let the submitter's next job wait.
+      if (woken && spin_ns_ != 0) Port::yield();
+      woken = false;
       for (std::uint32_t i = 0; !got && !stopping_.load(std::memory_order_relaxed); ++i) {
         if (i < spin_) {
           Port::relax();
@@ -406,11 +419,11 @@ class basic_executor final : public detail::port_executor<Port> {
       }
       // (E2); under wake_policy::poll, also wake up on our own to look at the queue.
       work_ec_.wait(key, wake_on_submit_ ? no_deadline : Port::now_ns() + poll_ns_, *this);
+      woken = true;
     }
   }
 
   const bool wake_on_submit_;
-  const std::uint64_t spin_ns_;
   const std::uint64_t poll_ns_;
   alignas(cache_line) Queue queue_;
   alignas(cache_line) std::atomic<bool> stopping_{false};

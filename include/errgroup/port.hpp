@@ -83,10 +83,12 @@ struct executor_options {
   // An idle worker also keeps polling the queue until spin_us microseconds have passed since it
   // ran out of work, yielding between looks (ports with a fine clock only; see
   // Port::fine_clock). A burst of tasks a little apart then finds the worker awake instead of
-  // paying a futex wake (~30-60 us on a VM).
-  // The price: each worker burns up to spin_us of CPU after its last job. 0: count only, so
-  // spin = 0 and spin_us = 0 park at once. A CPU-dependent count (a pause is 10 to 140 cycles)
-  // is why this is a time.
+  // paying a futex wake (~30-60 us on a VM). A wait() with nothing to help with (and
+  // wait_policy::park) likewise keeps looking for spin_us before it parks, so a task that ends
+  // within that time is seen at once rather than through a futex wake of the waiter.
+  // The price: each worker (and waiter) burns up to spin_us of CPU, yielding, after its last
+  // job. 0: count only, so spin = 0 and spin_us = 0 park at once. A CPU-dependent count (a
+  // pause is 10 to 140 cycles) is why this is a time.
   std::uint32_t spin_us = 200;
   errgroup::wake_policy wake = errgroup::wake_policy::on_submit;
   std::uint32_t poll_interval_us = 200;  // wake_policy::poll: how often a parked worker looks
