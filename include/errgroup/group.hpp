@@ -701,6 +701,9 @@ status group_base::reserve(bool exact) noexcept {
     if (c >= lim || c >= capacity_) {
       // (A1) acquire: pairs with (R1); the slots the finished tasks released are free.
       const std::uint32_t f = finished_of(done_.load(std::memory_order_acquire));
+      // relaxed, after (A1): see "Counting". Read again after the finished count, the difference
+      // is exact (an s read before it could be older than a finish it counts, and look full).
+      s = submitted_.load(std::memory_order_relaxed);
       // relaxed: the hint above.
       finished_seen_.store(f, std::memory_order_relaxed);
       c = (s - f) & count_mask;
