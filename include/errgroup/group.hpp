@@ -324,16 +324,13 @@ class group_base {
   // True if no task is outstanding. (A6) acquire: pairs with (R1), so every finished task's
   // writes (its error, its slot) happen before what the caller does next, even without a wait().
   bool finished_all() const noexcept ERRGROUP_NONBLOCKING {
-    const std::uint32_t d = done_.load(std::memory_order_acquire);
-    // relaxed, and after (A6): see "Counting" below.
-    return outstanding_of(submitted_.load(std::memory_order_relaxed), d) == 0;
+    return count(std::memory_order_acquire) == 0;
   }
 
   // Tasks submitted and not yet finished (a snapshot).
   std::uint32_t outstanding() const noexcept ERRGROUP_NONBLOCKING {
     // relaxed: a snapshot; callers that act on 0 (wait) use their own acquire.
-    const std::uint32_t d = done_.load(std::memory_order_relaxed);
-    return outstanding_of(submitted_.load(std::memory_order_relaxed), d);
+    return count(std::memory_order_relaxed);
   }
   std::size_t capacity() const noexcept { return capacity_; }
   executor_base& executor() const noexcept { return ex_; }
@@ -421,6 +418,12 @@ class group_base {
   static constexpr std::uint32_t outstanding_of(std::uint32_t submitted,
                                                 std::uint32_t done) noexcept {
     return (submitted - finished_of(done)) & count_mask;
+  }
+  // Outstanding tasks now: done_ (with `order`: acquire for (A1)/(A6), pairing with (R1)), THEN
+  // submitted_ (relaxed), the order that makes the difference exact (see "Counting" below).
+  std::uint32_t count(std::memory_order order) const noexcept ERRGROUP_NONBLOCKING {
+    const std::uint32_t d = done_.load(order);
+    return outstanding_of(submitted_.load(std::memory_order_relaxed), d);
   }
   static constexpr std::uint32_t first_empty = 0, first_writing = 1, first_set = 2;
   static constexpr std::uint32_t max_help_depth = 32;
@@ -511,10 +514,14 @@ class group_base {
   void wake_blocked_submitters() noexcept {
     // seq_cst load after the seq_cst exchange (T2): the store->load pattern against a go() that
     // registers and then re-checks the flag (see block_until_room).
-    if ((done_.load(std::memory_order_seq_cst) & blocked_field) != 0) {
-      ex_.done_ec().notify(ex_, true);
-      ex_.work_ec().notify(ex_, true);
-    }
+    if ((done_.load(std::memory_order_seq_cst) & blocked_field) != 0) wake_parked(ex_);
+  }
+  // (E3) on both event counts: wakes every thread parked in wait() or go() (non-helping ones
+  // park on done_ec, helping ones beside the workers on work_ec). Takes the executor, not the
+  // group: a finisher calls it after its last access to the group.
+  static void wake_parked(executor_base& ex) noexcept {
+    ex.done_ec().notify(ex, true);
+    ex.work_ec().notify(ex, true);
   }
   static void run(job* j) noexcept;
 
@@ -697,7 +704,8 @@ status group_base::reserve(bool exact) noexcept {
     // room: it is never ahead of the true count, so it can only make the group look fuller. (If
     // it were a whole 2^16 behind, claim_slot() finds no slot and submit() comes back exact.)
     // relaxed: a hint.
-    if (!exact && lim >= capacity_) c = (s - finished_seen_.load(std::memory_order_relaxed)) & count_mask;
+    if (!exact && lim >= capacity_)
+      c = (s - finished_seen_.load(std::memory_order_relaxed)) & count_mask;
     if (c >= lim || c >= capacity_) {
       // (A1) acquire: pairs with (R1); the slots the finished tasks released are free.
       const std::uint32_t f = finished_of(done_.load(std::memory_order_acquire));
@@ -738,9 +746,7 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
   const std::uint32_t help_after = ex_.spin() < 64 ? ex_.spin() : 64;
   for (std::uint32_t spins = 0;; ++spins) {
     // (A1) acquire: pairs with (R1); a slot freed by a finished task is visible.
-    const std::uint32_t s = done_.load(std::memory_order_acquire);
-    // relaxed, after (A1): see "Counting".
-    const std::uint32_t c = outstanding_of(submitted_.load(std::memory_order_relaxed), s);
+    const std::uint32_t c = count(std::memory_order_acquire);
     // relaxed: see set_limit().
     const std::uint32_t lim = limit_.load(std::memory_order_relaxed);
     if (c < lim && c < capacity_) return status::ok;
@@ -786,10 +792,11 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
 inline std::uint32_t group_base::claim_slot() noexcept {
   // The caller holds a reservation, so fewer than capacity_ slots are busy: a free one exists
   // (if the reservation was exact; see reserve()). Returns no_slot after two passes over the
-  // window without one. Scan from the cursor, the slot after the last one claimed. Tasks mostly finish in the order
-  // they were queued, so the slot under the cursor is usually the oldest and already free: one
-  // probe, on a line no finisher wrote recently (a bitmap word shared by 32 slots, or a hint
-  // pointing at the slot just freed, ping-pongs between submitter and finisher on every task).
+  // window without one. Scan from the cursor, the slot after the last one claimed. Tasks mostly
+  // finish in the order they were queued, so the slot under the cursor is usually the oldest and
+  // already free: one probe, on a line no finisher wrote recently (a bitmap word shared by 32
+  // slots, or a hint pointing at the slot just freed, ping-pongs between submitter and finisher
+  // on every task).
   // The scan wraps within the first `window` slots: at most `limit` tasks are outstanding, so any
   // window larger than the limit holds a free slot, and a small one stays hot in the caches
   // (a group with limit 2 and capacity 4096 reuses 4 slots, not 4096 cold ones).
@@ -831,10 +838,8 @@ inline void group_base::finish(std::uint32_t n) noexcept {
   // submitted count then, low 8 bits: so also once per 256 finishes before it, spuriously; it
   // re-checks). A blocked go() is woken by every finish (room for it is count < limit).
   const std::uint32_t passed = (((prev >> target_shift) - finished_of(prev) - 1) & target_mask);
-  if (((prev & waiter_field) != 0 && passed < n) || (prev & blocked_field) != 0) {
-    ex.done_ec().notify(ex, true);  // (E3)
-    ex.work_ec().notify(ex, true);  // (E3): helping waiters park here
-  }
+  if (((prev & waiter_field) != 0 && passed < n) || (prev & blocked_field) != 0)
+    wake_parked(ex);  // (E3)
 }
 
 inline void group_base::record_error(const error& e, detail::exception_holder* thrown) noexcept {
@@ -878,9 +883,7 @@ inline status group_base::wait_until_ns(std::uint64_t deadline_ns) noexcept {
   std::uint64_t spin_since = 0;  // when the pause spins ran out (0: not yet)
   for (std::uint32_t spins = 0;; ++spins) {
     // (A1) acquire: pairs with (R1); count 0 means every task's effects are visible.
-    const std::uint32_t s = done_.load(std::memory_order_acquire);
-    // relaxed, after (A1): see "Counting".
-    if (outstanding_of(submitted_.load(std::memory_order_relaxed), s) == 0) {
+    if (count(std::memory_order_acquire) == 0) {
       // relaxed: claim_slot()'s hint. An idle group starts its next round at slot 0, so a round
       // of n tasks reuses the same n slots (warm in the caches) instead of walking the capacity.
       cursor_.store(0, std::memory_order_relaxed);
@@ -924,10 +927,7 @@ inline status group_base::wait_until_ns(std::uint64_t deadline_ns) noexcept {
       // count may already have passed it. Look again and register again; and since we may have
       // overwritten a parked waiter's newer target, wake the parked waiters to do the same.
       ec.cancel_wait();
-      if ((s2 & waiter_field) != waiter_one) {
-        ex_.done_ec().notify(ex_, true);  // (E3)
-        ex_.work_ec().notify(ex_, true);  // (E3)
-      }
+      if ((s2 & waiter_field) != waiter_one) wake_parked(ex_);  // (E3)
     } else if (helping && ex_.try_run_one()) {
       // A job was queued after our last look: run it rather than sleep (a helping waiter is
       // registered on work_ec, where a submit's notify may have picked us).
@@ -949,8 +949,7 @@ inline void group_base::run(job* j) noexcept {
   ctx.top = &frame;
   ++ctx.depth;
   if (g.stop_.requested()) {
-    (void)h->call(h, nullptr, false, nullptr);  // skipped: destroyed, never run
-    g.release_slot(h->index);
+    skip_popped(h, &g);
     // The group's tasks queued right behind this one are skipped here too, and all are counted
     // by one (R1): a drain of thousands of queued tasks costs a claim per run, not a contended
     // pop and a contended count per task.

@@ -61,7 +61,7 @@ class mpmc_ring {
                                                std::memory_order_relaxed)) {
           // relaxed: published by (Q2).
           c.value.store(v, std::memory_order_relaxed);
-          // (Q2) release: publishes c.value; pairs with (Q3) in try_pop.
+          // (Q2) release: publishes c.value; pairs with (Q3) in try_pop_run.
           c.seq.store(pos + 1, std::memory_order_release);
           return true;
         }
@@ -75,31 +75,8 @@ class mpmc_ring {
   }
 
   [[nodiscard]] bool try_pop(T& out) noexcept {
-    // relaxed: hint only; the cell's seq decides (see try_push).
-    std::uint32_t pos = dequeue_pos_.load(std::memory_order_relaxed);
-    for (;;) {
-      cell& c = cells_[pos & mask];
-      // (Q3) acquire: pairs with (Q2) — the value written before publication is visible.
-      const std::uint32_t seq = c.seq.load(std::memory_order_acquire);
-      const std::int32_t diff = static_cast<std::int32_t>(seq - (pos + 1));
-      if (diff == 0) {
-        // relaxed: claiming the position orders nothing; (Q3)/(Q4) order the cell.
-        if (dequeue_pos_.compare_exchange_weak(pos, pos + 1, std::memory_order_relaxed,
-                                               std::memory_order_relaxed)) {
-          // relaxed: (Q3) made the producer's store visible.
-          out = c.value.load(std::memory_order_relaxed);
-          // (Q4) release: our read of value completes before a producer reuses the cell; pairs
-          // with (Q1).
-          c.seq.store(pos + static_cast<std::uint32_t>(Capacity), std::memory_order_release);
-          return true;
-        }
-      } else if (diff < 0) {
-        return false;  // empty
-      } else {
-        // relaxed: another consumer advanced; reload the hint.
-        pos = dequeue_pos_.load(std::memory_order_relaxed);
-      }
-    }
+    return try_pop_run(1, [](const T&) noexcept { return true; },
+                       [&out](const T& v) noexcept { out = v; }) != 0;
   }
 
   // Pops, with one CAS, the longest run of at most `max` elements at the head for which
@@ -109,7 +86,7 @@ class mpmc_ring {
   // free that element meanwhile (our CAS then fails and the run is looked at again).
   template <class Match, class Take>
   std::uint32_t try_pop_run(std::uint32_t max, Match&& match, Take&& take) noexcept {
-    // relaxed: hint only; the cells' seqs decide (see try_pop).
+    // relaxed: hint only; the cells' seqs decide.
     std::uint32_t pos = dequeue_pos_.load(std::memory_order_relaxed);
     for (;;) {
       std::uint32_t k = 0;
@@ -139,7 +116,8 @@ class mpmc_ring {
           cell& c = cells_[(pos + i) & mask];
           // relaxed: (Q3) above made the producer's store visible.
           const T v = c.value.load(std::memory_order_relaxed);
-          // (Q4) release: see try_pop.
+          // (Q4) release: our read of value completes before a producer reuses the cell; pairs
+          // with (Q1).
           c.seq.store(pos + i + static_cast<std::uint32_t>(Capacity), std::memory_order_release);
           take(v);
         }
