@@ -24,22 +24,30 @@ void realtime_rounds(Group& g, long rounds, Count& wrong, Rounds& done) ERRGROUP
     const bool limit = r % 3 == 0;
     if (g.set_limit(limit ? 2 : errgroup::no_limit) != status::ok) wrong.fetch_add(1);
     int accepted = 0;
+    bool failing_accepted = false;
     for (int i = 0; i < 8; ++i) {
       auto task = [&ran, fail, i]() -> error {
         ran.fetch_add(1, std::memory_order_relaxed);
         return fail && i == 2 ? error(7) : error{};
       };
-      // go() blocks at the limit (spinning and helping); try_go never blocks.
+      // go() blocks at the limit (spinning and helping); try_go never blocks. (try_go may say
+      // queue_full on an executor shared with a slow group: entries the waiter took back keep
+      // their room until a worker passes them.)
       const status s = limit ? g.go(task) : g.try_go(task);
-      if (s == status::ok) ++accepted;
+      if (s == status::ok) {
+        ++accepted;
+        if (fail && i == 2) failing_accepted = true;
+      } else if (s != status::queue_full || limit) {
+        wrong.fetch_add(1);
+      }
     }
     if (r % 7 == 0) g.stop();
     if (r % 2 == 0 && g.wait_for(std::chrono::microseconds(50)) == status::timeout) {
       // fine: the deadline path ran; wait() below finishes the round
     }
     const error e = g.wait();
-    if (fail && r % 7 != 0 && e != error(7)) wrong.fetch_add(1);
-    if (!fail && e) wrong.fetch_add(1);
+    if (failing_accepted && r % 7 != 0 && e != error(7)) wrong.fetch_add(1);
+    if (!failing_accepted && e) wrong.fetch_add(1);
     if (r % 7 != 0 && ran.load(std::memory_order_relaxed) != accepted) wrong.fetch_add(1);
     if (g.reset() != status::ok) wrong.fetch_add(1);
     done.fetch_add(1, std::memory_order_relaxed);

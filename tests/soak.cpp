@@ -4,12 +4,13 @@
 //   soak [seconds = 20] [seed = time]      ctest runs 20 s (10 s per executor); hours on demand
 //
 // Per executor: 4 driver threads, each owning a group it re-creates every round with random
-// options (help run_queued/never, on_error stop/keep_going, wait_policy park/spin, limit 1..4 or
+// options (help own_tasks/own_tasks_timed/never, on_error stop/keep_going, wait_policy park/spin, limit 1..4 or
 // none), plus a stopper thread that stops groups on request (a "cancel from elsewhere": it never
 // helps, so a task spinning until stopped is always stopped eventually). The executor's spin
 // budget alternates between 0 (workers and waiters park at once: every wake-up goes through the
-// futex) and 300. Tasks: succeed, fail, spin until stopped, submit into their own group (try_go,
-// or go with room), or run a nested child group (with_context(parent)) and wait for it.
+// futex) and 300. Tasks: succeed, fail, spin until stopped, submit into their own group (try_go),
+// or run a nested child group (with_context(parent), half of them with a limit of 1, so that
+// go() inside the task waits for room) and wait for it.
 // Operations: go, try_go, wait, wait_for with short deadlines, stop, close, reset, set_limit,
 // group destruction with tasks outstanding.
 // Invariants, checked every round (a failure prints the round and aborts):
@@ -111,12 +112,13 @@ struct task {
       case 3: {
         group_t& g = *d->g;
         for (int i = 0; i < 2; ++i) {
-          // try_go never blocks; go() inside a task never waits for room either: at the limit
-          // or the capacity it answers limit_reached / capacity_full (documented).
-          const status st = (i == 0) ? g.try_go(task{d, 0, 0, {}}) : g.go(task{d, 0, 0, {}});
+          // try_go: a go() here would wait for room in its own group, and two such tasks at a
+          // limit of 2 would be Go's own deadlock (every task of the group blocked in Go). The
+          // blocking go() from inside tasks is exercised by kind 4 (into a child group).
+          const status st = g.try_go(task{d, 0, 0, {}});
           if (st == status::ok) d->accepted.fetch_add(1, std::memory_order_relaxed);
           else if (!(st == status::limit_reached || st == status::capacity_full ||
-                     (st == status::queue_full && i == 0) || st == status::stopped ||
+                     st == status::queue_full || st == status::stopped ||
                      st == status::closed)) {
             std::fprintf(stderr, "soak: nested go/try_go returned %d\n", static_cast<int>(st));
             std::abort();
@@ -127,6 +129,9 @@ struct task {
       case 4: {
         group_t& g = *d->g;
         errgroup::group<4> child(*d->ex, errgroup::group_options::with_context(&g));
+        // Half the children have a limit of 1: then go() inside this task waits for room, running
+        // the child's queued tasks (Go's Go at the limit).
+        if (code % 2 != 0 && child.set_limit(1) != status::ok) std::abort();
         std::atomic<int> n{0};
         int ok = 0;
         for (int i = 0; i < 3; ++i)
@@ -169,7 +174,12 @@ void one_round(driver& d, std::mt19937& rng) {
   auto pick = [&rng](int n) { return static_cast<int>(rng() % static_cast<unsigned>(n)); };
   errgroup::group_options o;
   o.on_error = pick(3) == 0 ? errgroup::on_error::stop : errgroup::on_error::keep_going;
-  o.help = pick(3) == 0 ? errgroup::help_policy::never : errgroup::help_policy::run_queued;
+  {
+    const int hp = pick(4);
+    o.help = hp == 0 ? errgroup::help_policy::never
+             : hp == 1 ? errgroup::help_policy::own_tasks_timed
+                       : errgroup::help_policy::own_tasks;
+  }
   o.waiting = pick(5) == 0 ? errgroup::wait_policy::spin : errgroup::wait_policy::park;
   d.phase.store(1);
   d.g.emplace(*d.ex, o);

@@ -17,6 +17,8 @@ inline void fail(const char* msg) {
 
 #include <catch2/catch.hpp>
 
+#include <errgroup/bare_metal.hpp>
+
 #include "test_util.hpp"
 
 using errgroup::status;
@@ -77,4 +79,49 @@ TEST_CASE("asking for more workers than MaxWorkers is asserted and clamped", "[c
   errgroup::ring_thread_executor<8, 2> ex(o);
   REQUIRE(contract::violations.load() == 1);
   REQUIRE(ex.worker_count() == 2);
+}
+
+// A port with no workers on the host (the bare-metal port with a clock that reads 0).
+using no_worker_executor =
+    errgroup::basic_cooperative_executor<errgroup::basic_bare_metal_port<errgroup::no_clock>,
+                                         errgroup::mpmc_ring<errgroup::job*, 8>>;
+
+TEST_CASE("help_policy::never on an executor without workers is asserted", "[contract]") {
+  // Nobody would ever run the queued tasks: wait() would hang.
+  no_worker_executor ex;
+  REQUIRE(ex.worker_count() == 0);
+  errgroup::group_options o;
+  o.help = errgroup::help_policy::never;
+  contract::violations.store(0);
+  {
+    errgroup::group<2> g(ex, o);
+    REQUIRE(contract::violations.load() == 1);
+    REQUIRE(std::strstr(contract::last, "help_policy::never needs an executor with workers") !=
+            nullptr);
+  }
+  // The inline executor has no workers either, but queues nothing: allowed.
+  errgroup::inline_executor inl;
+  contract::violations.store(0);
+  errgroup::group<2> g2(inl, o);
+  REQUIRE(contract::violations.load() == 0);
+}
+
+TEST_CASE("linking a group to a parent on another port's executor is asserted", "[contract]") {
+  // The parent's stop() wakes the child's parked threads through the port's park event count,
+  // which the child's port does not share.
+  errgroup::ring_thread_executor<8> hosted;
+  no_worker_executor other;
+  errgroup::group<2> parent(hosted);
+  errgroup::group_options o;
+  o.parent = &parent;
+  contract::violations.store(0);
+  {
+    errgroup::group<2> child(other, o);
+    REQUIRE(contract::violations.load() == 1);
+    REQUIRE(std::strstr(contract::last, "executors of the same port") != nullptr);
+  }
+  errgroup::ring_thread_executor<8> hosted2;  // another executor of the same port: allowed
+  contract::violations.store(0);
+  errgroup::group<2> child2(hosted2, o);
+  REQUIRE(contract::violations.load() == 0);
 }

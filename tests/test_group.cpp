@@ -6,6 +6,9 @@
 #include <pthread.h>
 
 #include <atomic>
+#include <chrono>
+#include <limits>
+#include <ratio>
 #include <set>
 #include <thread>
 #include <vector>
@@ -32,6 +35,11 @@ using errgroup::status;
 #endif
 #ifndef INLINE_EXECUTOR
 #define INLINE_EXECUTOR errgroup::inline_executor
+#endif
+// executor_options::max_depth for the 1,000-level chain: 0 is the port's default (4096 hosted; a
+// port with a smaller default, for small stacks, raises it here).
+#ifndef NESTING_MAX_DEPTH
+#define NESTING_MAX_DEPTH 0
 #endif
 
 TEMPLATE_TEST_CASE("go + wait runs every task, wait returns success", "[group]", ALL_EXECUTORS) {
@@ -228,9 +236,7 @@ TEMPLATE_TEST_CASE("close lets submitted tasks finish", "[group]", POOLS) {
 
 TEMPLATE_TEST_CASE("stop skips queued tasks, every callable is destroyed exactly once",
                    "[group][stop]", POOLS) {
-  errgroup::executor_options o;
-  o.workers = 1;
-  typename TestType::type ex(o);
+  typename TestType::type ex(test::workers(1));
   test::lifetime::live().store(0);
   std::atomic<int> ran{0}, started{0};
   {
@@ -263,9 +269,7 @@ TEMPLATE_TEST_CASE("a stopped group's queued tasks are skipped, another group's 
                    "[group][stop]", POOLS) {
   // The drain of a stopped group takes its queued tasks in runs (mpmc_ring): the runs must end
   // at the other group's tasks, and every callable must still be destroyed exactly once.
-  errgroup::executor_options o;
-  o.workers = 1;
-  typename TestType::type ex(o);
+  typename TestType::type ex(test::workers(1));
   test::lifetime::live().store(0);
   std::atomic<int> ran_stopped{0}, ran_other{0};
   {
@@ -301,9 +305,7 @@ TEMPLATE_TEST_CASE("a stopped group's queued tasks are skipped, another group's 
 
 TEMPLATE_TEST_CASE("with_context: the first error stops the group and is the cause",
                    "[group][stop]", POOLS) {
-  errgroup::executor_options o;
-  o.workers = 1;
-  typename TestType::type ex(o);
+  typename TestType::type ex(test::workers(1));
   errgroup::group_options go = errgroup::group_options::with_context();
   go.help = errgroup::help_policy::never;
   errgroup::group<32> g(ex, go);
@@ -449,75 +451,106 @@ TEMPLATE_TEST_CASE("wait() from inside one of the group's own tasks is detected"
   REQUIRE(st.load() == static_cast<int>(status::would_deadlock));
 }
 
-TEMPLATE_TEST_CASE("go() from a task never waits for room: limit_reached, capacity_full",
-                   "[group][misuse]", ALL_EXECUTORS) {
+TEMPLATE_TEST_CASE("go() from a task waits for room as Go's Go does, and would_deadlock when only "
+                   "the task itself holds it",
+                   "[group][limit]", ALL_EXECUTORS) {
   test::executor_holder<TestType> h;
-  {  // at the limit: the task itself holds the only place
+  {  // at the limit, the task itself holds the only place: no task can ever make room (Go hangs)
     errgroup::group<4> g(h.ex);
     REQUIRE(g.set_limit(1) == status::ok);
     std::atomic<int> inner{-1};
     REQUIRE(g.go([&] { inner.store(static_cast<int>(g.go([] {}))); }) == status::ok);
     REQUIRE_FALSE(g.wait());
-    REQUIRE(inner.load() == static_cast<int>(status::limit_reached));
+    REQUIRE(inner.load() == static_cast<int>(status::would_deadlock));
   }
-  {  // at the capacity: the task and one more fill both slots
+  {  // at the capacity: the task and one more fill both slots; the second go() waits for room
     errgroup::group<2> g(h.ex);
-    std::atomic<int> first{-1}, second{-1};
-    test::gate hold;  // keeps the second task outstanding on a pool
+    std::atomic<int> first{-1}, second{-1}, ran{0};
     REQUIRE(g.go([&] {
-      first.store(static_cast<int>(g.go([&] {
-        if (TestType::concurrent) hold.wait();
-      })));
-      second.store(static_cast<int>(g.go([] {})));
-      hold.open();
+      first.store(static_cast<int>(g.go([&] { ran.fetch_add(1); })));
+      second.store(static_cast<int>(g.go([&] { ran.fetch_add(1); })));
     }) == status::ok);
     REQUIRE_FALSE(g.wait());
     REQUIRE(first.load() == static_cast<int>(status::ok));
-    // The inline executor ran the first nested task inside go(), so its slot was free again.
-    REQUIRE(second.load() == static_cast<int>(TestType::concurrent ? status::capacity_full
-                                                                   : status::ok));
-  }
-  {  // into another group at its limit, held by an outside thread's task: no wait either
-    errgroup::group<4> other(h.ex);
-    REQUIRE(other.set_limit(1) == status::ok);
-    test::gate hold;
-    std::atomic<int> holding{0};
-    REQUIRE(other.go([&] {
-      holding.store(1, std::memory_order_release);
-      if (TestType::concurrent) hold.wait();
-    }) == status::ok);
-    // Running on a worker before we go on: our wait() below must not pick it up and spin in it.
-    test::await_count(holding, 1);
-    errgroup::group<4> g(h.ex);
-    std::atomic<int> inner{-1};
-    REQUIRE(g.go([&] { inner.store(static_cast<int>(other.go([] {}))); }) == status::ok);
-    REQUIRE_FALSE(g.wait());
-    hold.open();
-    REQUIRE_FALSE(other.wait());
-    REQUIRE(inner.load() == static_cast<int>(TestType::concurrent ? status::limit_reached
-                                                                  : status::ok));
+    REQUIRE(second.load() == static_cast<int>(status::ok));
+    REQUIRE(ran.load() == 2);
   }
 }
 
-TEMPLATE_TEST_CASE("recursive submission at a limit: run inline when go() refuses", "[group]",
-                   ALL_EXECUTORS) {
-  // Go's idiom for recursive work under SetLimit (if !g.TryGo(f) { f() }), which go() inside a
-  // task follows: it never waits for room, so this cannot deadlock however the tasks nest.
+TEMPLATE_TEST_CASE("go() inside a task at its group's limit runs the group's queued tasks: one "
+                   "worker, no deadlock, the limit holds",
+                   "[group][limit][help]", POOLS) {
+  // One worker runs the parent task, which go()es 10 children at limit 2: each go() finds the
+  // parent and one child outstanding and waits. Only the parent's own thread can run the queued
+  // child: it does (helping with its own group's task), so the loop completes.
+  typename TestType::type ex(test::workers(1));
+  errgroup::group_options go;
+  go.help = errgroup::help_policy::never;  // the outside waiter runs nothing: only the worker
+  errgroup::group<16> g(ex, go);
+  REQUIRE(g.set_limit(2) == status::ok);
+  std::atomic<int> ran{0}, running{0}, high{0}, bad{0};
+  std::atomic<int> on_parent_thread{0};
+  REQUIRE(g.go([&] {
+    const auto parent = std::this_thread::get_id();
+    for (int i = 0; i < 10; ++i)
+      if (g.go([&, parent] {
+            const int r = running.fetch_add(1) + 1;
+            test::raise_max(high, r);
+            if (std::this_thread::get_id() == parent) on_parent_thread.fetch_add(1);
+            ran.fetch_add(1);
+            running.fetch_sub(1);
+          }) != status::ok)
+        bad.fetch_add(1);
+  }) == status::ok);
+  REQUIRE_FALSE(g.wait());
+  REQUIRE(bad.load() == 0);
+  REQUIRE(ran.load() == 10);
+  REQUIRE(high.load() <= 1);  // children; with the parent, at most 2 of the group at once
+  REQUIRE(g.stats().max_running <= 2);
+  REQUIRE(on_parent_thread.load() == 10);
+}
+
+TEMPLATE_TEST_CASE("a limited group as a resource cap from inside tasks, Go's idiom: the limit "
+                   "is never exceeded",
+                   "[group][limit]", POOLS) {
+  // Tasks of `users` share a resource capped by `cap` (set_limit(2)) with the documented idiom
+  // `if (cap.go(f) != ok) f();`. go() blocks at the limit (it does not answer limit_reached
+  // inside a task), so f never runs inline and at most 2 use the resource at once.
+  test::executor_holder<TestType> h(3, 100);
+  errgroup::group<64> users(h.ex);
+  errgroup::group<8> cap(h.ex);
+  REQUIRE(cap.set_limit(2) == status::ok);
+  std::atomic<int> in_use{0}, high{0}, used{0}, inline_runs{0};
+  auto use = [&] {
+    const int n = in_use.fetch_add(1) + 1;
+    test::raise_max(high, n);
+    for (int k = 0; k < 300; ++k) std::atomic_signal_fence(std::memory_order_seq_cst);
+    in_use.fetch_sub(1);
+    used.fetch_add(1);
+  };
+  for (int i = 0; i < 40; ++i)
+    REQUIRE(users.go([&] {
+      if (cap.go(use) != status::ok) {
+        inline_runs.fetch_add(1);
+        use();
+      }
+    }) == status::ok);
+  REQUIRE_FALSE(users.wait());
+  REQUIRE_FALSE(cap.wait());
+  REQUIRE(used.load() == 40);
+  REQUIRE(inline_runs.load() == 0);
+  REQUIRE(high.load() <= 2);
+}
+
+TEMPLATE_TEST_CASE("recursive submission at a limit: go() inside a task blocks and completes",
+                   "[group]", ALL_EXECUTORS) {
   test::executor_holder<TestType> h;
   errgroup::group<64> g(h.ex);
   REQUIRE(g.set_limit(3) == status::ok);
-  std::atomic<int> n{0}, inline_runs{0}, bad{0};
+  std::atomic<int> n{0}, bad{0};
   REQUIRE(g.go([&] {
-    for (int i = 0; i < 20; ++i) {
-      auto leaf = [&n] { n.fetch_add(1); };
-      const status st = g.go(leaf);
-      if (st == status::limit_reached) {
-        inline_runs.fetch_add(1);
-        leaf();
-      } else if (st != status::ok) {
-        bad.fetch_add(1);
-      }
-    }
+    for (int i = 0; i < 20; ++i)
+      if (g.go([&n] { n.fetch_add(1); }) != status::ok) bad.fetch_add(1);
   }) == status::ok);
   REQUIRE_FALSE(g.wait());
   REQUIRE(bad.load() == 0);
@@ -550,7 +583,10 @@ TEMPLATE_TEST_CASE("go() blocked at the limit returns stopped when the group sto
   }) == status::ok);
   test::await_count(started, 1);
   std::atomic<int> result{-1};
-  std::thread blocked([&] { result.store(static_cast<int>(g.go([] {}))); });
+  std::thread blocked([&] {
+    result.store(static_cast<int>(g.go([] {})));
+    ERRGROUP_TEST_THREAD_EXIT();
+  });
   while (result.load() == -1 && g.outstanding() == 1) {
     g.stop();  // may race with the go() registering: stop() is idempotent
     std::this_thread::yield();
@@ -560,24 +596,54 @@ TEMPLATE_TEST_CASE("go() blocked at the limit returns stopped when the group sto
   REQUIRE_FALSE(g.wait());
 }
 
-TEMPLATE_TEST_CASE("the waiting thread helps run queued tasks", "[group][help]", POOLS) {
-  errgroup::executor_options o;
-  o.workers = 1;
-  typename TestType::type ex(o);
+TEMPLATE_TEST_CASE("the waiting thread helps run its group's queued tasks", "[group][help]",
+                   POOLS) {
+  // The only worker is parked in task 0 until the last queued task opens the gate: without
+  // helping this could never finish. wait() helps by default; a timed wait only with
+  // help_policy::own_tasks_timed (both are shown).
+  for (const bool timed : {false, true}) {
+    typename TestType::type ex(test::workers(1));
+    errgroup::group_options go;
+    if (timed) go.help = errgroup::help_policy::own_tasks_timed;
+    errgroup::group<16> g(ex, go);
+    test::gate gate;
+    REQUIRE(test::hold_a_thread(g, gate) == status::ok);
+    const auto me = std::this_thread::get_id();
+    std::atomic<int> on_waiter{0}, ran{0};
+    for (int i = 0; i < 8; ++i)
+      REQUIRE(g.go([&] {
+        if (std::this_thread::get_id() == me) on_waiter.fetch_add(1);
+        if (ran.fetch_add(1) + 1 == 8) gate.open();  // the last of the 8, in whatever order
+      }) == status::ok);
+    if (timed)
+      REQUIRE(g.wait_for(std::chrono::seconds(20)) == status::ok);
+    else
+      REQUIRE_FALSE(g.wait());
+    REQUIRE(on_waiter.load() == 8);
+  }
+}
+
+TEMPLATE_TEST_CASE("a timed wait runs no task by default: it returns at its deadline",
+                   "[group][help][deadline]", POOLS) {
+  typename TestType::type ex(test::workers(1));
   errgroup::group<16> g(ex);
   test::gate gate;
-  // The only worker is parked in task 0 until the last queued task opens the gate: without
-  // helping this could never finish.
   REQUIRE(test::hold_a_thread(g, gate) == status::ok);
   const auto me = std::this_thread::get_id();
-  std::atomic<int> on_waiter{0};
+  std::atomic<int> on_waiter{0}, ran{0};
   for (int i = 0; i < 8; ++i)
-    REQUIRE(g.go([&, i] {
+    REQUIRE(g.go([&] {
       if (std::this_thread::get_id() == me) on_waiter.fetch_add(1);
-      if (i == 7) gate.open();
+      ran.fetch_add(1);
     }) == status::ok);
-  REQUIRE(g.wait_for(std::chrono::seconds(20)) == status::ok);
-  REQUIRE(on_waiter.load() == 8);
+  REQUIRE(g.wait_for(std::chrono::milliseconds(5)) == status::timeout);
+  REQUIRE(g.wait_until(std::chrono::steady_clock::now() + std::chrono::milliseconds(1)) ==
+          status::timeout);
+  REQUIRE(on_waiter.load() == 0);
+  REQUIRE(ran.load() == 0);  // the worker is held: nothing could run them
+  gate.open();
+  REQUIRE_FALSE(g.wait());
+  REQUIRE(ran.load() == 8);
 }
 
 TEMPLATE_TEST_CASE("help_policy::never: the waiter runs no task", "[group][help]", POOLS) {
@@ -726,12 +792,13 @@ TEMPLATE_TEST_CASE("wait_policy::spin: waits and blocked go() spin instead of pa
   REQUIRE(n.load() == 600);
 }
 
-TEMPLATE_TEST_CASE("a task blocked in go() on a full queue helps even under help_policy::never",
+TEMPLATE_TEST_CASE("go() on a full executor queue runs the task itself, inside a task even under "
+                   "help_policy::never",
                    "[group][help][nested]", POOLS) {
   // One worker, an executor queue of 2. Task A runs on the worker and submits 6 tasks: the third
-  // push finds the queue full, so go() waits for queue room. Only A's own thread can run the
-  // queued tasks. help_policy::never is for outside callers; a thread that is running a task
-  // always helps, or this would hang (found by the fuzzer, in its earlier form at the limit).
+  // push finds the queue full. The task is A's own group's and already counted, so go() runs it
+  // on A's thread (caller-runs) instead of waiting for a worker (A is the only one).
+  // help_policy::never is for outside callers; a thread that is running a task always does this.
   errgroup::executor_options o;
   o.workers = 1;
   o.spin = 0;
@@ -740,13 +807,556 @@ TEMPLATE_TEST_CASE("a task blocked in go() on a full queue helps even under help
   errgroup::group_options go;
   go.help = errgroup::help_policy::never;
   errgroup::group<8> g(ex, go);
-  std::atomic<int> ran{0};
-  std::atomic<int> accepted{0};
+  std::atomic<int> ran{0}, accepted{0}, on_a{0};
   REQUIRE(g.go([&] {
+    const auto a = std::this_thread::get_id();
     for (int i = 0; i < 6; ++i)
-      if (g.go([&] { ran.fetch_add(1); }) == status::ok) accepted.fetch_add(1);
+      if (g.go([&, a] {
+            if (std::this_thread::get_id() == a) on_a.fetch_add(1);
+            ran.fetch_add(1);
+          }) == status::ok)
+        accepted.fetch_add(1);
   }) == status::ok);
-  REQUIRE(g.wait_for(std::chrono::seconds(20)) == status::ok);
+  REQUIRE_FALSE(g.wait());
   REQUIRE(accepted.load() == 6);
   REQUIRE(ran.load() == 6);
+  REQUIRE(on_a.load() >= 4);  // every task that found the queue full (the worker was busy in A)
+}
+
+// ---- Bounded waiting: a waiter runs only its own group's tasks ---------------------------------
+
+namespace {
+// Which group the calling thread is waiting for, innermost first (a task run by a helping wait
+// sees the group that wait is for). A task that finds a different group on top ran where it must
+// not: on the stack of another group's waiter.
+thread_local const void* t_waiting_for = nullptr;
+struct waiting_scope {
+  const void* prev;
+  explicit waiting_scope(const void* g) : prev(t_waiting_for) { t_waiting_for = g; }
+  ~waiting_scope() { t_waiting_for = prev; }
+  waiting_scope(const waiting_scope&) = delete;
+  waiting_scope& operator=(const waiting_scope&) = delete;
+};
+// Checks, inside a task of group g, that the thread is not waiting for another group.
+inline bool runs_where_it_may(const void* g) {
+  return t_waiting_for == nullptr || t_waiting_for == g;
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("isolation: waits and blocked go()s run only their own group's tasks",
+                   "[group][help][isolation]", POOLS) {
+  // Three groups share one worker; three threads submit into their own group (at a limit, so go()
+  // blocks and helps) and wait, round after round. Every task checks the thread it runs on.
+  test::executor_holder<TestType> h(1, 50);
+  std::atomic<int> foreign{0}, ran{0};
+  auto rounds = [&](int t) {
+    errgroup::group<8> g(h.ex);
+    (void)g.set_limit(t == 0 ? errgroup::no_limit : t + 1);
+    const void* const gp = &g;
+    for (int round = 0; round < 200; ++round) {
+      for (int i = 0; i < 6; ++i) {
+        waiting_scope in(gp);  // go() may wait for room: it too must run only g's tasks
+        (void)g.go([&, gp] {
+          if (!runs_where_it_may(gp)) foreign.fetch_add(1);
+          ran.fetch_add(1);
+        });
+      }
+      waiting_scope in(gp);
+      (void)g.wait();
+    }
+  };
+  std::vector<std::thread> ts;
+  for (int t = 0; t < 3; ++t)
+    ts.emplace_back([&, t] {
+      rounds(t);
+      ERRGROUP_TEST_THREAD_EXIT();
+    });
+  for (auto& th : ts) th.join();
+  REQUIRE(ran.load() == 3 * 200 * 6);
+  REQUIRE(foreign.load() == 0);
+}
+
+TEMPLATE_TEST_CASE("deadlines hold: wait_for returns at its deadline while the only worker runs "
+                   "another group's backlog",
+                   "[group][deadline][isolation]", POOLS) {
+  // Issue 11, item 1: the worker is busy, another group has 400 queued 5-ms jobs on the same
+  // executor. The waiter must not run one of them (the old design did, and came back after
+  // hundreds of milliseconds). Structural check: no foreign job ran on the waiting thread. Time
+  // check, with a wide margin: the backlog is 2 s of work; the wait returns well under 1 s.
+  errgroup::executor_options o;
+  o.workers = 1;
+  typename TestType::template with_queue<1024> ex(o);
+  errgroup::group_options keep;
+  errgroup::group<512> other(ex, keep);
+  errgroup::group<4> g(ex);
+  test::gate gate;
+  REQUIRE(test::hold_a_thread(other, gate) == status::ok);
+  const auto me = std::this_thread::get_id();
+  std::atomic<int> foreign_on_waiter{0};
+  for (int i = 0; i < 400; ++i)
+    REQUIRE(other.try_go([&](errgroup::stop_token st) {
+      if (std::this_thread::get_id() == me) foreign_on_waiter.fetch_add(1);
+      const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(5);
+      while (!st.stop_requested() && std::chrono::steady_clock::now() < end) {
+      }
+    }) == status::ok);
+  // One task of each policy's group, queued behind the backlog. The timed-helping group may run
+  // its own task (taken back from the queue by its ticket); neither may run a foreign one.
+  errgroup::group_options timed_help;
+  timed_help.help = errgroup::help_policy::own_tasks_timed;
+  errgroup::group<4> g2(ex, timed_help);
+  std::atomic<int> mine{0}, mine2{0};
+  REQUIRE(g.go([&] { mine.fetch_add(1); }) == status::ok);
+  REQUIRE(g2.go([&] { mine2.fetch_add(1); }) == status::ok);
+  for (errgroup::group_base* w : {static_cast<errgroup::group_base*>(&g),
+                                  static_cast<errgroup::group_base*>(&g2)}) {
+    const auto t0 = std::chrono::steady_clock::now();
+    const status s = w->wait_for(std::chrono::milliseconds(2));
+    const auto took = std::chrono::steady_clock::now() - t0;
+    REQUIRE((s == status::timeout || s == status::ok));
+    REQUIRE(took < std::chrono::seconds(1));
+  }
+  REQUIRE(mine.load() == 0);   // the default timed wait ran nothing
+  REQUIRE(mine2.load() == 1);  // the helping one ran its own task, past the backlog
+  REQUIRE(foreign_on_waiter.load() == 0);
+  other.stop();  // skip the backlog
+  gate.open();
+  REQUIRE_FALSE(g.wait());
+  REQUIRE_FALSE(g2.wait());
+  REQUIRE(mine.load() == 1);
+  REQUIRE_FALSE(other.wait());
+  REQUIRE(foreign_on_waiter.load() == 0);
+}
+
+TEMPLATE_TEST_CASE("the README's deadline idiom cannot hang: wait_for, then stop()",
+                   "[group][deadline]", POOLS) {
+  // Issue 11, item 2: g's task polls its stop token until stopped; the only worker runs another
+  // group's job. With default options the timed wait must not run the polling task on its own
+  // stack (it would never return, and stop() would never be called).
+  typename TestType::type ex(test::workers(1));
+  errgroup::group<4> other(ex);
+  test::gate gate;
+  REQUIRE(test::hold_a_thread(other, gate) == status::ok);
+  errgroup::group<4> g(ex);
+  std::atomic<int> polled{0};
+  REQUIRE(g.go([&](errgroup::stop_token st) {
+    polled.fetch_add(1);
+    while (!st.stop_requested()) std::this_thread::yield();
+  }) == status::ok);
+  if (g.wait_for(std::chrono::milliseconds(10)) == status::timeout) g.stop();
+  REQUIRE(g.stop_requested());
+  REQUIRE_FALSE(g.wait());  // the poller is skipped (or sees the stop at once)
+  gate.open();
+  REQUIRE_FALSE(other.wait());
+  REQUIRE(polled.load() <= 1);
+}
+
+namespace {
+// One level of a chain of nested groups: a child group, the next level in it, wait.
+template <class Counter>
+errgroup::error nest(errgroup::executor_base& ex, int level, int depth, Counter& deepest) {
+  test::raise_max(deepest, level);
+  if (level == depth) return errgroup::error{};
+  errgroup::group<1> child(ex);
+  const status s = child.go([&ex, level, depth, &deepest] {
+    return nest(ex, level + 1, depth, deepest);
+  });
+  if (s != status::ok) return errgroup::error(static_cast<std::int32_t>(s) + 100);
+  return child.wait();
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("any depth: a chain of 1,000 nested groups completes on 1 and on 2 workers",
+                   "[group][nested]", POOLS) {
+  // Issue 11, item 3 (the old design hung at 32 x (workers + 1) levels). Each level waits for the
+  // next; with one worker the whole chain runs on its stack, one task frame per level.
+  for (std::uint32_t workers : {1u, 2u}) {
+    errgroup::executor_options o;
+    o.workers = workers;
+    o.spin = 100;
+    o.max_depth = NESTING_MAX_DEPTH;  // hosted: the port's default (4096)
+    typename TestType::type ex(o);
+    std::atomic<int> deepest{0};
+    errgroup::group<1> top(ex);
+    REQUIRE(top.go([&] { return nest(ex, 1, 1000, deepest); }) == status::ok);
+    REQUIRE_FALSE(top.wait());
+    REQUIRE(deepest.load() == 1000);
+  }
+}
+
+TEMPLATE_TEST_CASE("too deep is a status, not a hang: go() refuses at max_depth", "[group][nested]",
+                   POOLS) {
+  errgroup::executor_options o;
+  o.workers = 1;
+  o.max_depth = 40;
+  typename TestType::type ex(o);
+  std::atomic<int> deepest{0};
+  errgroup::group<1> top(ex);
+  REQUIRE(top.go([&] { return nest(ex, 1, 1000, deepest); }) == status::ok);
+  const errgroup::error e = top.wait();
+  // A level whose thread already held 40 task frames could not submit the next one. (Levels run
+  // on the worker and on the waiting thread, whichever takes them first, so each thread's stack
+  // holds part of the chain: it stops between 40 and 2 x 40 levels, long before 1000.)
+  REQUIRE(e.code() == static_cast<int>(status::too_deep) + 100);
+  REQUIRE(deepest.load() >= 40);
+  REQUIRE(deepest.load() <= 81);
+}
+
+TEMPLATE_TEST_CASE("wait_inside_task only for the group's own task: a task of another group "
+                   "waiting for it is never refused",
+                   "[group][misuse]", POOLS) {
+  // Issue 11, item 5. One worker. A task of g1 waits for its child group; a task of g3, queued
+  // ahead of the child's tasks, calls g1.wait(). The old design could run the g3 task on the
+  // stack of g1's task (helping) and then answer wait_inside_task.
+  for (int round = 0; round < 20; ++round) {
+    typename TestType::type ex(test::workers(1));
+    errgroup::group<4> g1(ex), g3(ex);
+    std::atomic<int> stage{0};
+    std::atomic<int> code{-1};
+    REQUIRE(g1.go([&] {
+      test::await_count(stage, 1);  // g3's task is queued now
+      errgroup::group<4> child(ex);
+      for (int i = 0; i < 3; ++i) (void)child.go([] {});
+      (void)child.wait();
+    }) == status::ok);
+    REQUIRE(g3.go([&] { code.store(g1.wait().code()); }) == status::ok);
+    stage.store(1);
+    REQUIRE_FALSE(g1.wait());
+    REQUIRE_FALSE(g3.wait());
+    REQUIRE(code.load() == 0);
+  }
+}
+
+TEMPLATE_TEST_CASE("destructors may submit, also while their own group's tasks are being skipped",
+                   "[group][stop][lifetime]", POOLS) {
+  // Issue 11, item 8: a stopped group's queued callables notify another group from their
+  // destructors. The old design held queue cells claimed while it destroyed them, so a push from
+  // a destructor could find the queue "full" forever. Both a 4-entry queue with one worker and a
+  // default-size queue with an unrelated producer.
+  struct notifier {
+    errgroup::group<64>* to;
+    std::atomic<int>* notified;
+    std::atomic<int>* ran;
+    bool armed = true;
+    notifier(errgroup::group<64>* t, std::atomic<int>* n, std::atomic<int>* r) noexcept
+        : to(t), notified(n), ran(r) {}
+    notifier(notifier&& o) noexcept : to(o.to), notified(o.notified), ran(o.ran) { o.armed = false; }
+    notifier(const notifier&) = delete;
+    ~notifier() {
+      if (!armed) return;
+      std::atomic<int>* n = notified;
+      if (to->go([n] { n->fetch_add(1); }) != status::ok) n->fetch_add(1000);
+    }
+    void operator()() const { ran->fetch_add(1); }
+  };
+  for (int variant = 0; variant < 2; ++variant) {
+    errgroup::executor_options o;
+    o.workers = 1;
+    typename TestType::template with_queue<4> small(o);
+    typename TestType::template with_queue<1024> big(o);
+    errgroup::executor_base& ex = variant == 0 ? static_cast<errgroup::executor_base&>(small)
+                                               : static_cast<errgroup::executor_base&>(big);
+    std::atomic<bool> stop_producer{false};
+    std::thread producer;
+    std::atomic<int> produced{0};
+    errgroup::group<64> sink(ex), noise(ex);
+    if (variant == 1)
+      producer = std::thread([&] {
+        while (!stop_producer.load()) {
+          if (noise.try_go([&] { produced.fetch_add(1); }) != status::ok)
+            std::this_thread::yield();
+        }
+        ERRGROUP_TEST_THREAD_EXIT();
+      });
+    std::atomic<int> notified{0}, ran{0};
+    {
+      errgroup::group<16> g(ex);
+      test::gate gate;
+      REQUIRE(test::hold_a_thread(g, gate) == status::ok);
+      int accepted = 0;
+      for (int i = 0; i < 15; ++i)
+        if (g.try_go(notifier(&sink, &notified, &ran)) == status::ok) ++accepted;
+      REQUIRE(accepted >= 3);
+      g.stop();
+      gate.open();
+      REQUIRE_FALSE(g.wait());
+      REQUIRE(ran.load() == 0);  // every queued one was skipped
+      REQUIRE(g.stats().tasks_skipped == static_cast<std::uint64_t>(accepted));
+      REQUIRE_FALSE(sink.wait());
+      // Every callable's destructor ran once (the 15 - accepted refused ones too, destroyed by
+      // try_go), and each destructor's go() was accepted and ran.
+      REQUIRE(notified.load() == 15);
+    }
+    stop_producer.store(true);
+    if (producer.joinable()) producer.join();
+    REQUIRE_FALSE(noise.wait());
+  }
+}
+
+TEMPLATE_TEST_CASE("a parent's stop reaches a go() blocked on a linked child at once",
+                   "[group][stop]", POOLS) {
+  // Issue 11, item 9: the child is at capacity (its task runs until the test opens a gate); an
+  // outside go() on it parks (help_policy::never). parent.stop() must release it with stopped
+  // while the child's task is still running: the gate opens only after the go() has answered (or
+  // after 10 s, and then the check fails instead of the test hanging).
+  errgroup::executor_options o;
+  o.workers = 2;
+  o.spin = 0;
+  o.spin_us = 0;  // park at once
+  typename TestType::type ex(o);
+  errgroup::group<4> parent(ex);
+  errgroup::group_options co = errgroup::group_options::with_context(&parent);
+  co.help = errgroup::help_policy::never;
+  errgroup::group<1> child(ex, co);
+  test::gate gate;
+  REQUIRE(test::hold_a_thread(child, gate) == status::ok);
+  std::atomic<int> result{-1};
+  std::thread blocked([&] {
+    result.store(static_cast<int>(child.go([] {})));
+    ERRGROUP_TEST_THREAD_EXIT();
+  });
+  // Let it park: the stop must wake a parked submitter, not just one that is still spinning.
+  while (child.outstanding() != 1) std::this_thread::yield();
+  std::this_thread::yield();
+  parent.stop();
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (result.load() == -1 && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::yield();
+  const int answered = result.load();
+  gate.open();
+  blocked.join();
+  REQUIRE(answered == static_cast<int>(status::stopped));
+  REQUIRE_FALSE(child.wait());
+  REQUIRE_FALSE(parent.wait());
+}
+
+TEMPLATE_TEST_CASE("a parent's stop reaches a linked child's waiter, which skips the child's "
+                   "queued tasks itself while the only worker is busy",
+                   "[group][stop]", POOLS) {
+  // The only worker is held by another group's task, so nobody but the child's waiter can skip
+  // the child's queued tasks: it runs the first (which waits for the stop) and, once the parent
+  // stops, takes the other five back from the queue and skips them.
+  errgroup::executor_options o;
+  o.workers = 1;
+  o.spin = 0;
+  o.spin_us = 0;
+  typename TestType::type ex(o);
+  errgroup::group<4> holder(ex), parent(ex);
+  test::gate gate;
+  REQUIRE(test::hold_a_thread(holder, gate) == status::ok);
+  errgroup::group<8> child(ex, errgroup::group_options::with_context(&parent));
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 6; ++i)
+    REQUIRE(child.go([&](errgroup::stop_token st) {
+      ran.fetch_add(1);
+      while (!st.stop_requested()) std::this_thread::yield();
+    }) == status::ok);
+  std::atomic<int> done{0};
+  std::thread waiter([&] {
+    (void)child.wait();
+    done.store(1);
+    ERRGROUP_TEST_THREAD_EXIT();
+  });
+  while (ran.load() == 0) std::this_thread::yield();  // the waiter runs the first task
+  parent.stop();
+  const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  while (done.load() == 0 && std::chrono::steady_clock::now() < give_up) std::this_thread::yield();
+  const int finished = done.load();
+  gate.open();
+  waiter.join();
+  REQUIRE(finished == 1);  // all done while the only worker was still held
+  REQUIRE(ran.load() == 1);
+  REQUIRE(child.stats().tasks_skipped == 5);
+  REQUIRE_FALSE(holder.wait());
+}
+
+namespace {
+template <class Rep, class Period>
+using dur = std::chrono::duration<Rep, Period>;
+using femto = std::femto;
+using pico = std::pico;
+
+// Every case: a duration or time point on an idle group (ok at once) and, unless it is long
+// (forever, or minutes and more), on a busy group (timeout, promptly). Under UBSan in the
+// sanitizer build, so an overflow anywhere fails the test.
+enum class span : bool { short_wait, long_wait };
+template <class G, class D>
+void table_case(G& idle, G& busy, D d, span sp, int& checked) {
+  REQUIRE(idle.wait_for(d) == status::ok);
+  if (sp == span::short_wait) REQUIRE(busy.wait_for(d) == status::timeout);
+  ++checked;
+}
+template <class G, class TP>
+void table_case_until(G& idle, G& busy, TP t, span sp, int& checked) {
+  REQUIRE(idle.wait_until(t) == status::ok);
+  if (sp == span::short_wait) REQUIRE(busy.wait_until(t) == status::timeout);
+  ++checked;
+}
+}  // namespace
+
+TEMPLATE_TEST_CASE("every duration and time point works: reps, periods, zero, negative, min, max",
+                   "[group][deadline]", POOLS) {
+  // Issue 11, item 10: durations of 32-bit reps (what firmware uses), fine periods and extreme
+  // time points used to overflow the "no deadline" guard and wait forever.
+  test::executor_holder<TestType> h;
+  errgroup::group<4> idle(h.ex), busy(h.ex);
+  test::gate gate;
+  REQUIRE(test::hold_a_thread(busy, gate) == status::ok);
+  int n = 0;
+  // 1 ms in every rep and period that can hold it.
+  table_case(idle, busy, dur<std::int32_t, std::micro>(1000), span::short_wait, n);
+  table_case(idle, busy, dur<std::int32_t, std::nano>(1000000), span::short_wait, n);
+  table_case(idle, busy, dur<std::int32_t, std::milli>(1), span::short_wait, n);
+  table_case(idle, busy, dur<std::int64_t, pico>(1000000000), span::short_wait, n);
+  table_case(idle, busy, dur<std::int64_t, femto>(1000000000000), span::short_wait, n);
+  table_case(idle, busy, dur<double, std::milli>(1.0), span::short_wait, n);
+  table_case(idle, busy, dur<double, std::ratio<1>>(0.001), span::short_wait, n);
+  table_case(idle, busy, dur<float, std::micro>(1000.0f), span::short_wait, n);
+  table_case(idle, busy, dur<std::uint32_t, std::micro>(1000), span::short_wait, n);
+  // Sub-nanosecond: rounded up to 1 ns, never 0 and never "forever".
+  table_case(idle, busy, dur<std::int64_t, femto>(1), span::short_wait, n);
+  table_case(idle, busy, dur<std::int32_t, pico>(1), span::short_wait, n);
+  table_case(idle, busy, dur<double, femto>(0.5), span::short_wait, n);
+  // Zero and negative: a poll.
+  table_case(idle, busy, dur<std::int32_t, std::micro>(0), span::short_wait, n);
+  table_case(idle, busy, dur<std::int32_t, std::micro>(-1000), span::short_wait, n);
+  table_case(idle, busy, dur<double, std::ratio<1>>(-1e300), span::short_wait, n);
+  table_case(idle, busy, dur<double, std::ratio<1>>(std::numeric_limits<double>::quiet_NaN()),
+             span::short_wait, n);
+  table_case(idle, busy, std::chrono::hours(-5), span::short_wait, n);
+  // min(): a poll, never an overflow.
+  table_case(idle, busy, dur<std::int32_t, std::micro>::min(), span::short_wait, n);
+  table_case(idle, busy, dur<std::int64_t, femto>::min(), span::short_wait, n);
+  table_case(idle, busy, std::chrono::nanoseconds::min(), span::short_wait, n);
+  table_case(idle, busy, std::chrono::hours::min(), span::short_wait, n);
+  table_case(idle, busy, dur<double, std::milli>(std::numeric_limits<double>::lowest()), span::short_wait, n);
+  // max() and beyond 584 years: "no deadline" (checked on the idle group).
+  table_case(idle, busy, std::chrono::hours::max(), span::long_wait, n);
+  table_case(idle, busy, std::chrono::nanoseconds::max(), span::long_wait, n);
+  table_case(idle, busy, dur<std::int32_t, std::micro>::max(), span::long_wait, n);  // 35 minutes
+  table_case(idle, busy, dur<std::int64_t, femto>::max(), span::long_wait, n);       // 2.6 hours
+  table_case(idle, busy, dur<double, std::ratio<1>>(1e30), span::long_wait, n);
+  table_case(idle, busy, dur<double, std::ratio<1>>(std::numeric_limits<double>::infinity()),
+             span::long_wait, n);
+  // Time points: passed, min(), max(), other reps and periods, other clocks.
+  using sc = std::chrono::steady_clock;
+  table_case_until(idle, busy, sc::time_point::min(), span::short_wait, n);
+  table_case_until(idle, busy, sc::time_point::max(), span::long_wait, n);
+  table_case_until(idle, busy, sc::now() - std::chrono::hours(1), span::short_wait, n);
+  table_case_until(idle, busy, sc::now() + std::chrono::milliseconds(1), span::short_wait, n);
+  table_case_until(idle, busy,
+                   std::chrono::time_point<sc, std::chrono::hours>(std::chrono::hours::min()), span::short_wait,
+                   n);
+  table_case_until(idle, busy,
+                   std::chrono::time_point<sc, std::chrono::hours>(std::chrono::hours::max()), span::long_wait,
+                   n);
+  table_case_until(idle, busy,
+                   std::chrono::time_point_cast<std::chrono::seconds>(sc::now()) +
+                       std::chrono::seconds(1),
+                   span::short_wait, n);  // coarser than the clock, ahead
+  table_case_until(idle, busy, std::chrono::time_point<sc, dur<std::int64_t, pico>>::min(), span::short_wait,
+                   n);  // finer than the clock
+  table_case_until(idle, busy, std::chrono::time_point<sc, dur<std::int64_t, pico>>::max(), span::long_wait,
+                   n);  // finer than the clock: 106 days after the clock's epoch
+  table_case_until(idle, busy,
+                   std::chrono::time_point<sc, dur<double, std::ratio<1>>>(
+                       dur<double, std::ratio<1>>(std::numeric_limits<double>::infinity())),
+                   span::long_wait, n);
+  table_case_until(idle, busy, std::chrono::system_clock::time_point::min(), span::short_wait, n);
+  table_case_until(idle, busy, std::chrono::system_clock::now() + std::chrono::milliseconds(1),
+                   span::short_wait, n);
+  REQUIRE(n == 40);
+  gate.open();
+  REQUIRE_FALSE(busy.wait());
+}
+
+TEST_CASE("duration conversion: rounded up, saturating, exact", "[deadline]") {
+  using errgroup::detail::forever_ns;
+  using errgroup::detail::to_ns_ceil;
+  REQUIRE(to_ns_ceil(dur<std::int32_t, std::micro>(1000)) == 1000000);
+  REQUIRE(to_ns_ceil(dur<std::int64_t, pico>(1)) == 1);
+  REQUIRE(to_ns_ceil(dur<std::int64_t, pico>(1000)) == 1);
+  REQUIRE(to_ns_ceil(dur<std::int64_t, pico>(1001)) == 2);
+  REQUIRE(to_ns_ceil(dur<std::int64_t, femto>(2500000)) == 3);
+  REQUIRE(to_ns_ceil(std::chrono::hours(1)) == 3600000000000ull);
+  REQUIRE(to_ns_ceil(std::chrono::hours(5124095)) == 5124095ull * 3600000000000ull);
+  REQUIRE(to_ns_ceil(std::chrono::hours(5124096)) == forever_ns);  // > 2^64 ns
+  REQUIRE(to_ns_ceil(std::chrono::hours::max()) == forever_ns);
+  REQUIRE(to_ns_ceil(std::chrono::nanoseconds::max()) == 9223372036854775807ull);
+  REQUIRE(to_ns_ceil(dur<double, std::ratio<1>>(1.5e-9)) == 2);
+  REQUIRE(to_ns_ceil(dur<double, std::ratio<1>>(2.0)) == 2000000000ull);
+  REQUIRE(to_ns_ceil(dur<double, std::ratio<1>>(1e20)) == forever_ns);
+  REQUIRE(to_ns_ceil(dur<double, std::ratio<1>>(-1.0)) == 0);
+  REQUIRE(to_ns_ceil(dur<std::int32_t, std::micro>::min()) == 0);
+  REQUIRE(to_ns_ceil(dur<std::uint64_t, std::ratio<3, 7>>(7)) == 3000000000ull);
+  REQUIRE(to_ns_ceil(dur<std::uint64_t, std::ratio<1, 3>>(1)) == 333333334ull);  // never early
+}
+
+namespace {
+// The std::thread port with a clock the test moves by hand: deadlines become exact.
+std::atomic<std::uint64_t> g_manual_now{1000000000};
+struct manual_clock_port : errgroup::std_thread_port {
+  static constexpr bool fine_clock = false;  // spin counts only: the clock is not real time
+  static std::uint64_t now_ns() noexcept { return g_manual_now.load(std::memory_order_acquire); }
+  static void wait_on(std::atomic<std::uint32_t>& w, std::uint32_t expected, std::uint64_t) noexcept {
+    // The futex's own deadline is in real time: sleep a little and let the caller re-check.
+    errgroup::std_thread_port::wait_on(w, expected, errgroup::std_thread_port::now_ns() + 100000);
+  }
+};
+using manual_executor =
+    errgroup::basic_executor<manual_clock_port, errgroup::mpmc_ring<errgroup::job*, 64>>;
+}  // namespace
+
+TEST_CASE("own_tasks_timed: the waiter starts no task once the clock reached the deadline; it is "
+          "late by less than one task",
+          "[group][deadline]") {
+  // Exact, on a clock only the tasks move: each task advances it by 2 ms. The deadline is 5 ms
+  // away, so the waiter starts tasks at +0, +2, +4 ms (each before the deadline) and not at
+  // +6 ms: three tasks, and it returns at +6 ms, 1 ms late, less than one task's 2 ms.
+  errgroup::executor_options o;
+  o.workers = 1;
+  o.spin_us = 0;
+  manual_executor ex(o);
+  errgroup::group<4> holder(ex);
+  test::gate gate;
+  REQUIRE(test::hold_a_thread(holder, gate) == status::ok);  // nobody but the waiter runs tasks
+  errgroup::group_options go;
+  go.help = errgroup::help_policy::own_tasks_timed;
+  errgroup::group<16> g(ex, go);
+  const auto me = std::this_thread::get_id();
+  std::atomic<int> on_waiter{0};
+  for (int i = 0; i < 10; ++i)
+    REQUIRE(g.go([&] {
+      if (std::this_thread::get_id() == me) on_waiter.fetch_add(1);
+      g_manual_now.fetch_add(2000000, std::memory_order_acq_rel);
+    }) == status::ok);
+  const std::uint64_t t0 = ex.now_ns();
+  REQUIRE(g.wait_until_ns(t0 + 5000000) == status::timeout);
+  REQUIRE(on_waiter.load() == 3);
+  REQUIRE(ex.now_ns() - t0 == 6000000);
+  // A deadline already reached: no task at all.
+  REQUIRE(g.wait_until_ns(ex.now_ns()) == status::timeout);
+  REQUIRE(on_waiter.load() == 3);
+  // The default policy's timed wait runs none: it returns when the clock (moved by another
+  // thread here, in 1 ms steps until the wait has returned) reaches its deadline.
+  errgroup::group<16> d(ex);
+  REQUIRE(d.go([&] { on_waiter.fetch_add(100); }) == status::ok);
+  std::atomic<bool> returned{false};
+  std::thread clock([&] {
+    while (!returned.load(std::memory_order_acquire)) {
+      g_manual_now.fetch_add(1000000, std::memory_order_acq_rel);
+      std::this_thread::yield();
+    }
+  });
+  const status sd = d.wait_until_ns(ex.now_ns() + 1000000000);
+  returned.store(true, std::memory_order_release);
+  clock.join();
+  REQUIRE(sd == status::timeout);
+  REQUIRE(on_waiter.load() == 3);
+  REQUIRE_FALSE(d.wait());  // an untimed wait runs it
+  REQUIRE(on_waiter.load() == 103);
+  REQUIRE_FALSE(g.wait());
+  REQUIRE(on_waiter.load() == 110);
+  gate.open();
+  REQUIRE_FALSE(holder.wait());
 }

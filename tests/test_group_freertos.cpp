@@ -5,6 +5,8 @@
 #include <errgroup/freertos.hpp>
 #include <errgroup/queue/boost_lockfree.hpp>
 
+// The suite's own threads return their pooled task contexts when they end.
+#define ERRGROUP_TEST_THREAD_EXIT() errgroup::freertos_port::release_task_context()
 #include "test_util.hpp"
 
 namespace test {
@@ -41,6 +43,8 @@ struct executor_holder<freertos_inline> {
 #define CONTENTION_POOL test::freertos_ring_pool
 #define SMALL_QUEUE_EXECUTOR errgroup::freertos_executor<2, 4>
 #define INLINE_EXECUTOR errgroup::freertos_inline_executor
+// The port's default max_depth (16) is for real task stacks; the double's tasks are pthreads.
+#define NESTING_MAX_DEPTH 1100
 
 #include "test_group.cpp"
 

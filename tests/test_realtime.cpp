@@ -94,9 +94,13 @@ void rt_rounds(Group& g, long rounds) {
 }
 
 // Runs the scenario in a forked child; returns the child's result block (shared memory).
+// What else runs on the executor while the real-time thread works.
+enum class neighbour : bool { none, parking_group };
+
 template <class Exec>
 rt_summary run_in_child(const errgroup::executor_options& eo, errgroup::wait_policy waiting,
-                       long rounds, bool await_parked_worker = false) {
+                       long rounds, bool await_parked_worker = false,
+                       neighbour other = neighbour::none) {
   void* mem = mmap(nullptr, sizeof(rt_result), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
                    -1, 0);
   REQUIRE(mem != MAP_FAILED);
@@ -114,6 +118,20 @@ rt_summary run_in_child(const errgroup::executor_options& eo, errgroup::wait_pol
       errgroup::group_options go;
       go.waiting = waiting;
       errgroup::group<16> g(ex, go);
+      // An ordinary group (default options) on the same executor, whose owner parks in wait():
+      // its tasks are queued in front of the real-time group's, and each finish wakes its owner
+      // with a futex call. The real-time thread must never run one (it would make that call).
+      errgroup::group<16> ordinary(ex);
+      std::atomic<bool> neighbour_done{false};
+      std::thread neighbour_thread;
+      if (other == neighbour::parking_group)
+        neighbour_thread = std::thread([&] {
+          std::atomic<int> n{0};
+          while (!neighbour_done.load(std::memory_order_relaxed)) {
+            for (int i = 0; i < 4; ++i) (void)ordinary.try_go([&n] { n.fetch_add(1); });
+            (void)ordinary.wait();
+          }
+        });
       std::thread rt([&] {
         rt_rounds(g, 3);  // warm-up with system calls allowed (first touches of TLS, pages)
         // The control: start with the worker parked, so the first submit must wake it.
@@ -173,6 +191,30 @@ TEMPLATE_TEST_CASE("real-time calls make no system call and no heap call",
   eo.poll_interval_us = 100;
   const long rounds = 5000;
   const rt_summary r = run_in_child<TestType>(eo, errgroup::wait_policy::spin, rounds);
+  REQUIRE(r.filter_ok == 1);
+  INFO("first trapped system call: " << r.first_syscall);
+  REQUIRE(r.syscalls == 0);
+  REQUIRE(r.heap_calls == 0);
+  REQUIRE(r.rounds == rounds);
+  REQUIRE(r.wrong == 0);
+}
+
+TEMPLATE_TEST_CASE("real-time calls make no system call on an executor shared with a parking "
+                   "group",
+                   "[realtime][seccomp][isolation]", errgroup::ring_thread_executor<64>,
+                   errgroup::boost_thread_executor<64>) {
+  // Issue 11, item 4: the old design's blocked go() on the real-time thread ran the ordinary
+  // group's task, whose finish woke its parked owner: futex calls on the real-time thread.
+  errgroup::executor_options eo;
+  eo.workers = 1;
+  eo.spin = 0;
+  eo.spin_us = 0;
+  eo.wake = errgroup::wake_policy::poll;
+  eo.poll_interval_us = 100;
+  const long rounds = 3000;
+  const rt_summary r = run_in_child<TestType>(eo, errgroup::wait_policy::spin, rounds,
+                                              /*await_parked_worker=*/false,
+                                              neighbour::parking_group);
   REQUIRE(r.filter_ok == 1);
   INFO("first trapped system call: " << r.first_syscall);
   REQUIRE(r.syscalls == 0);

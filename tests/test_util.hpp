@@ -10,6 +10,12 @@
 
 #include <errgroup/std_thread.hpp>
 
+// Called by a test's own std::thread after its last errgroup call: a port that pools per-thread
+// contexts gets the entry back (the FreeRTOS port: release_task_context()).
+#ifndef ERRGROUP_TEST_THREAD_EXIT
+#define ERRGROUP_TEST_THREAD_EXIT() ((void)0)
+#endif
+
 namespace test {
 
 // Opens once; waiters spin with yield (test code only, never in the library).
@@ -20,6 +26,13 @@ struct gate {
     while (!is_open.load(std::memory_order_acquire)) std::this_thread::yield();
   }
 };
+
+// Executor options with n workers (and the defaults otherwise).
+inline errgroup::executor_options workers(std::uint32_t n) {
+  errgroup::executor_options o;
+  o.workers = n;
+  return o;
+}
 
 // Spin until counter >= n.
 inline void await_count(const std::atomic<int>& counter, int n) {

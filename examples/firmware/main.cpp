@@ -4,8 +4,10 @@
 //
 // Checks: a limit holds while go() blocks and runs queued tasks itself (helping); the first error
 // wins and stops the group (later tasks skipped, go() refused); a task waiting on its own group is
-// refused; nested groups run through helping; an interrupt handler (SysTick) submits with try_go
-// and the main loop runs the tasks from poll(); wait_for's deadline uses the SysTick clock.
+// refused; nested groups run through helping; a chain of nested groups runs on the main stack (its
+// stack per level is measured and printed) and go() refuses with too_deep at max_depth; an
+// interrupt handler (SysTick) submits with try_go and the main loop runs the tasks from poll();
+// wait_for's deadline uses the SysTick clock, and a timed wait runs no task unless asked to.
 #include <cstdint>
 
 #include <errgroup/bare_metal.hpp>
@@ -99,7 +101,39 @@ void test_nested() {
         "wait() inside its own task: errc::wait_inside_task");
 }
 
-// 4. Interrupts submit; the main loop runs. SysTick fires at 1 kHz and submits 5 tasks.
+// 4. Nesting depth: each level's task go()es the next level into a child group and waits for it.
+//    With no workers the whole chain runs on the main stack, one task frame per level.
+std::uintptr_t level_sp[48];
+errgroup::status nest(int level, int depth, int& deepest) {
+  volatile std::uint32_t probe = 0;
+  level_sp[level] = reinterpret_cast<std::uintptr_t>(&probe);
+  if (level > deepest) deepest = level;
+  if (level == depth) return errgroup::status::ok;
+  errgroup::group<1> child(ex);
+  errgroup::status inner = errgroup::status::ok;
+  const errgroup::status s =
+      child.go([level, depth, &deepest, &inner] { inner = nest(level + 1, depth, deepest); });
+  if (s != errgroup::status::ok) return s;
+  (void)child.wait();
+  return inner == errgroup::status::ok && probe == 0 ? errgroup::status::ok : inner;
+}
+
+void test_depth() {
+  int deepest = 0;
+  check(nest(0, 12, deepest) == errgroup::status::ok && deepest == 12, 40,
+        "a chain of 12 nested groups completes on the main stack");
+  const std::uintptr_t per_level = (level_sp[1] - level_sp[12]) / 11;
+  sh::write0("  stack per nesting level (bytes): ");
+  sh::write_u32(static_cast<std::uint32_t>(per_level));
+  sh::write0("\n");
+  check(per_level > 0 && per_level < 2048, 41, "one level costs less than 2 KB of stack");
+  deepest = 0;
+  // Level k runs at depth k; the go() at depth 16 (the port's default max_depth) is refused.
+  check(nest(0, 40, deepest) == errgroup::status::too_deep && deepest == 16, 42,
+        "go() at max_depth (16) returns too_deep, not a stack overflow");
+}
+
+// 5. Interrupts submit; the main loop runs. SysTick fires at 1 kHz and submits 5 tasks.
 errgroup::group<8>* isr_group = nullptr;
 volatile std::uint32_t isr_submitted = 0;
 volatile std::uint32_t isr_ran = 0;
@@ -126,18 +160,31 @@ void test_interrupts() {
   check(!g.wait() && isr_ran == 5, 31, "they ran on the main loop (poll/wait)");
   check(ex.now_ns() > t0, 32, "the SysTick clock advances");
 
-  // wait_for: an empty group is ok at once; a task that spins 20 ms makes wait_for(5 ms) late by
-  // at most that one job (it is run by the waiter), and the clock saw the 20 ms go by.
-  (void)g.go([] {
+  // wait_for runs no task by default: with the 20 ms job queued, wait_for(5 ms) times out after
+  // 5 ms (measured with SysTick) and leaves the job to the next wait() or poll().
+  auto spin_20ms = [] {
     const std::uint64_t s = ex.now_ns();
     while (ex.now_ns() - s < 20000000u) {
     }
-  });
-  const std::uint64_t w0 = ex.now_ns();
-  const errgroup::status st = g.wait_for(std::chrono::milliseconds(5));
-  const std::uint64_t took = ex.now_ns() - w0;
-  check(st == errgroup::status::ok && took >= 20000000u && took < 1000000000u, 33,
-        "wait_for runs the queued job and measures time with SysTick");
+  };
+  (void)g.go(spin_20ms);
+  std::uint64_t w0 = ex.now_ns();
+  errgroup::status st = g.wait_for(std::chrono::milliseconds(5));
+  std::uint64_t took = ex.now_ns() - w0;
+  check(st == errgroup::status::timeout && took >= 5000000u && took < 20000000u, 33,
+        "wait_for(5 ms) returns at its deadline and runs nothing (SysTick clock)");
+  check(!g.wait(), 34, "wait() then runs the queued job");
+  // help_policy::own_tasks_timed: the waiter starts the job before the deadline and is late by
+  // at most that one job.
+  errgroup::group_options o;
+  o.help = errgroup::help_policy::own_tasks_timed;
+  errgroup::group<2> h(ex, o);
+  (void)h.go(spin_20ms);
+  w0 = ex.now_ns();
+  st = h.wait_for(std::chrono::milliseconds(5));
+  took = ex.now_ns() - w0;
+  check(st == errgroup::status::ok && took >= 20000000u && took < 1000000000u, 35,
+        "own_tasks_timed: wait_for runs the queued job, late by at most that job");
 }
 
 }  // namespace
@@ -148,6 +195,7 @@ int main() {
   test_limit();
   test_first_error();
   test_nested();
+  test_depth();
   test_interrupts();
   if (failures != 0) {
     sh::write0("FAILED checks: ");

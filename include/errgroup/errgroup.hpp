@@ -7,6 +7,7 @@
 #include "error.hpp"
 #include "executor.hpp"
 #include "group.hpp"
+#include "options.hpp"
 #include "port.hpp"
 #include "stop.hpp"
 

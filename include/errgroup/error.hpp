@@ -93,6 +93,8 @@ enum class status : std::uint8_t {
   busy,              // set_limit/reset: tasks are still outstanding
   invalid_argument,  // set_limit(0)
   timeout,           // wait_for/wait_until: the deadline passed first; nothing is lost
+  too_deep,          // go/try_go: the calling thread's stack already holds executor_options::
+                     //   max_depth task frames (nested waits); the task was not accepted
 };
 
 constexpr const char* to_string(status s) noexcept {
@@ -107,6 +109,7 @@ constexpr const char* to_string(status s) noexcept {
     case status::busy: return "busy";
     case status::invalid_argument: return "invalid_argument";
     case status::timeout: return "timeout";
+    case status::too_deep: return "too_deep";
   }
   return "unknown";
 }

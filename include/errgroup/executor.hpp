@@ -10,6 +10,11 @@
 //
 // Groups hold an executor_base&, so a group is not templated on the executor it runs on.
 //
+// What a group may do with the queue (and nothing else): queue its jobs; take back one of its own
+// queued jobs by the ticket the queue gave it (try_revoke); take the oldest queued job when that
+// job is its own (try_take_oldest). It never pops or runs another group's job: a thread that waits
+// for group G runs only G's tasks (group.hpp, "Helping").
+//
 // Contract: every group bound to an executor is destroyed before the executor (asserted in debug
 // builds: ERRGROUP_ASSERT). An executor is neither copyable nor movable.
 //
@@ -25,6 +30,8 @@
 #include <utility>
 
 #include "config.hpp"
+#include "detail/eventcount.hpp"
+#include "detail/job_state.hpp"
 #include "port.hpp"
 
 namespace errgroup {
@@ -32,73 +39,15 @@ namespace errgroup {
 class executor_base;
 
 namespace detail {
-
-// An event count: lets a thread check a condition and then sleep without losing a wake-up that
-// arrives in between. Word layout: [epoch: 20 bits][registered sleepers: 12 bits]. A sleeper
-// registers (prepare_wait), re-checks its condition, then waits until the epoch moves; a notifier
-// changes the condition, then bumps the epoch and wakes sleepers if any are registered.
-// Protocol model: the steps are labelled (E1)..(E4) and referenced by group.hpp.
-// Model-checked: tests/model/wakeup.pml (SPIN; ctest model_wakeup*).
-class eventcount {
- public:
-  static constexpr std::uint32_t sleeper_one = 1;
-  static constexpr std::uint32_t sleeper_mask = 0xFFFu;  // up to 4095 concurrent sleepers
-  static constexpr std::uint32_t epoch_one = 1u << 12;
-
-  // (E1) Register as a sleeper; returns the key to pass to wait(). seq_cst RMW: orders the
-  // registration before the caller's re-check of its condition (store->load, Dekker-style against
-  // the notifier's change-then-(E3)).
-  std::uint32_t prepare_wait() noexcept {
-    return word_.fetch_add(sleeper_one, std::memory_order_seq_cst) + sleeper_one;
-  }
-  // Unregister without sleeping (the re-check found the condition satisfied).
-  void cancel_wait() noexcept {
-    // relaxed: unregistering publishes nothing; a notifier that still sees us just wakes nobody.
-    word_.fetch_sub(sleeper_one, std::memory_order_relaxed);
-  }
-  // (E2) Sleep once: until woken, until the epoch differs from key's, or until the deadline (or
-  // spuriously). Unregisters on return. Returns false if the deadline had passed, true otherwise.
-  // One futex wait, not a loop until the epoch moves: a notify-one can be taken by a sleeper that
-  // registered after that notify (the kernel picks whom to wake; a higher-priority late sleeper
-  // first). Returning lets every sleeper's caller re-check its own condition — a worker or a
-  // helping waiter then finds the queued job itself — so no wake-up is lost to such a theft.
-  template <class Exec>
-  bool wait(std::uint32_t key, std::uint64_t deadline_ns, Exec& ex) noexcept {
-    bool in_time = true;
-    if (deadline_ns != no_deadline && ex.now_ns() >= deadline_ns) {
-      in_time = false;
-    } else {
-      ex.wait_on(word_, key, deadline_ns);  // futex: sleeps only while word_ == key
-      // (E4) acquire: pairs with (E3); what the notifier did before notifying is visible.
-      const std::uint32_t cur = word_.load(std::memory_order_acquire);
-      if ((cur & ~sleeper_mask) == (key & ~sleeper_mask) && deadline_ns != no_deadline &&
-          ex.now_ns() >= deadline_ns)
-        in_time = false;
-    }
-    // relaxed: see cancel_wait().
-    word_.fetch_sub(sleeper_one, std::memory_order_relaxed);
-    return in_time;
-  }
-  // (E3) Bump the epoch; wake one or all registered sleepers. seq_cst RMW: the caller changed the
-  // condition before calling; pairs with (E1)/(E4).
-  // Not nonblocking: a futex wake when a sleeper is registered. The real-time entry points that
-  // call it (try_submit, group::stop, try_go's queue_full path) mark the call unchecked, with the
-  // reason; RealtimeSanitizer then reports the wake if a real-time caller ever makes it.
-  template <class Exec>
-  void notify(Exec& ex, bool all) noexcept {
-    const std::uint32_t prev = word_.fetch_add(epoch_one, std::memory_order_seq_cst);
-    if ((prev & sleeper_mask) != 0) ex.wake(word_, all);
-  }
-  // For the submit fast path, after a seq_cst fence: are there sleepers to wake at all?
-  bool has_sleepers() const noexcept ERRGROUP_NONBLOCKING {
-    // relaxed: ordered by the caller's seq_cst fence (F1), which pairs with (E1).
-    return (word_.load(std::memory_order_relaxed) & sleeper_mask) != 0;
-  }
-
- private:
-  std::atomic<std::uint32_t> word_{0};
+// The event count every group of one port family parks on (wait(), a go() waiting for room):
+// one per program and family, so that a stop() of a parent group can wake a thread parked in a
+// linked child whose executor it does not know (stop.hpp, "Waking a descendant"), and so that a
+// finishing task's wake-up touches static storage only, never its group, which may already be
+// destroyed. Constant-initialised.
+template <class Family>
+struct parking {
+  static inline eventcount ec{};
 };
-
 }  // namespace detail
 
 // What a group needs from an executor. Implemented by basic_executor and basic_inline_executor.
@@ -107,20 +56,27 @@ class executor_base {
   executor_base(const executor_base&) = delete;
   executor_base& operator=(const executor_base&) = delete;
 
-  // Enqueue j and wake a parked worker if one sleeps. False if the queue is full. The inline
-  // executor runs j before returning.
+  // Queue j and wake a parked worker if one sleeps. Before any other thread can take j, the queue
+  // stores job_state::queued(ticket) into j->state: the ticket names j's queue entry. False if the
+  // queue is full (j->state is then untouched). The inline executor runs j before returning.
   virtual bool try_submit(job* j) noexcept ERRGROUP_NONBLOCKING = 0;
-  // Pop one queued job and run it on the calling thread (helping). False if none was queued.
-  virtual bool try_run_one() noexcept = 0;
-  // Pop the run of jobs at the queue's head whose addresses lie in [first, last) (one group's
-  // task slots), at most max of them, with one claim, and pass each to take(j, arg) in queue
-  // order. Returns how many: 0 if the head is not such a job, or if the queue cannot look ahead
-  // (boost_lockfree_queue; the inline executor queues nothing). A stopped group's drain: the
-  // thread that skips one of its tasks takes the ones queued behind it in runs, instead of every
-  // thread popping and counting them one at a time.
-  virtual std::uint32_t try_pop_run(const void* first, const void* last, std::uint32_t max,
-                                    void (*take)(job* j, void* arg) noexcept,
-                                    void* arg) noexcept = 0;
+  // Take the oldest queued job if its address lies in [first, last) — one group's task slots —
+  // freeing revoked entries in front of it. nullptr if the oldest job is another group's, nothing
+  // is queued, or the queue cannot look at its oldest entry (boost_lockfree_queue). The caller
+  // owns the job it gets and must run (or skip) it.
+  virtual job* try_take_oldest(const void* first, const void* last) noexcept = 0;
+  // As try_take_oldest, but the run of up to max such jobs at the head, claimed at once and
+  // stored in out[] in queue order; every queue entry is free again before it returns (the
+  // caller may run user code on them). Returns how many; 0 where try_take_oldest gives nullptr.
+  virtual std::uint32_t try_take_oldest_run(const void* first, const void* last, job** out,
+                                            std::uint32_t max) noexcept = 0;
+  // Take a queued job back by its ticket (read from j->state). True: the caller owns j and no
+  // worker will ever see this entry. False: a worker or another taker has it (or the ticket is
+  // stale).
+  virtual bool try_revoke(job* j, std::uint32_t ticket) noexcept = 0;
+  // True if nothing is queued (a snapshot; exact when no push or pop is in flight). A queued job
+  // has an entry, so "nothing queued" means no job of any group can be taken back right now.
+  virtual bool nothing_queued() const noexcept = 0;
   // Port services, forwarded so groups stay port-agnostic.
   virtual void wait_on(std::atomic<std::uint32_t>& w, std::uint32_t expected,
                        std::uint64_t deadline_ns) noexcept = 0;
@@ -129,12 +85,22 @@ class executor_base {
   virtual void relax() noexcept = 0;
   virtual void yield() noexcept = 0;
   virtual thread_context& context() noexcept ERRGROUP_NONBLOCKING = 0;
+  // How many task frames the calling thread's stack holds (thread_context::depth), or 0 inside an
+  // interrupt handler (whose submits are not nested in the interrupted code's frames).
+  virtual std::uint32_t submit_depth() noexcept ERRGROUP_NONBLOCKING = 0;
+  // The event count groups on this executor park on (detail::parking: one per port family).
+  virtual detail::eventcount& park_ec() noexcept ERRGROUP_NONBLOCKING = 0;
 
   std::uint32_t spin() const noexcept { return spin_; }
   // executor_options::spin_us in ns on ports with a fine clock (0 otherwise): how long an idle
-  // worker, or a waiter with nothing to help with, keeps looking (yielding) before it parks.
+  // worker, or a waiter with nothing to do, keeps looking (yielding) before it parks.
   std::uint64_t spin_ns() const noexcept { return spin_ns_; }
   std::uint32_t worker_count() const noexcept { return workers_; }
+  // False for the inline executor, which runs every job inside try_submit: nothing is ever queued.
+  bool queues_jobs() const noexcept { return queues_jobs_; }
+  // executor_options::max_depth, resolved: go()/try_go() refuse with status::too_deep from a
+  // thread whose stack already holds this many task frames.
+  std::uint32_t max_depth() const noexcept ERRGROUP_NONBLOCKING { return max_depth_; }
 
   // Executor-wide counters (ERRGROUP_STATS). Relaxed snapshots.
   struct statistics {
@@ -145,7 +111,7 @@ class executor_base {
     statistics s;
     // relaxed: statistics are snapshots and order nothing.
     s.jobs_run = jobs_run_.load(std::memory_order_relaxed);
-    s.max_queue_depth = max_depth_.load(std::memory_order_relaxed);
+    s.max_queue_depth = max_depth_seen_.load(std::memory_order_relaxed);
     return s;
   }
 
@@ -163,13 +129,13 @@ class executor_base {
     return groups_.load(std::memory_order_relaxed);
   }
 
-  // Event counts: workers and helping waiters park on work_ec; non-helping waiters on done_ec.
+  // The event count idle workers park on; submits notify it.
   detail::eventcount& work_ec() noexcept { return work_ec_; }
-  detail::eventcount& done_ec() noexcept { return done_ec_; }
 
  protected:
-  explicit executor_base(std::uint32_t spin, std::uint64_t spin_ns = 0) noexcept
-      : spin_(spin), spin_ns_(spin_ns) {}
+  executor_base(std::uint32_t spin, std::uint64_t spin_ns, std::uint32_t max_depth,
+                bool queues_jobs) noexcept
+      : spin_(spin), spin_ns_(spin_ns), max_depth_(max_depth), queues_jobs_(queues_jobs) {}
   ~executor_base() {
     ERRGROUP_ASSERT(attached_groups() == 0,
                     "errgroup: executor destroyed while a group still uses it; destroy every "
@@ -180,47 +146,48 @@ class executor_base {
 #if ERRGROUP_STATS
     // relaxed: statistics only.
     const std::uint32_t d = depth_.fetch_add(1, std::memory_order_relaxed) + 1;
-    std::uint32_t m = max_depth_.load(std::memory_order_relaxed);
-    while (d > m && !max_depth_.compare_exchange_weak(m, d, std::memory_order_relaxed,
-                                                      std::memory_order_relaxed)) {
+    std::uint32_t m = max_depth_seen_.load(std::memory_order_relaxed);
+    while (d > m && !max_depth_seen_.compare_exchange_weak(m, d, std::memory_order_relaxed,
+                                                           std::memory_order_relaxed)) {
     }
 #endif
   }
-  void count_dequeued(bool by_worker, std::uint32_t n = 1) noexcept {
+  void count_dequeued(bool by_worker) noexcept {
 #if ERRGROUP_STATS
     // relaxed: statistics only.
-    depth_.fetch_sub(n, std::memory_order_relaxed);
+    depth_.fetch_sub(1, std::memory_order_relaxed);
     if (by_worker) jobs_run_.fetch_add(1, std::memory_order_relaxed);
 #else
     (void)by_worker;
-    (void)n;
 #endif
   }
 
   std::uint32_t spin_;
   const std::uint64_t spin_ns_;
+  const std::uint32_t max_depth_;
+  const bool queues_jobs_;
   std::uint32_t workers_ = 0;
   alignas(cache_line) detail::eventcount work_ec_;
-  alignas(cache_line) detail::eventcount done_ec_;
   alignas(cache_line) std::atomic<std::uint32_t> groups_{0};
   std::atomic<std::uint64_t> jobs_run_{0};
   std::atomic<std::uint32_t> depth_{0};
-  std::atomic<std::uint32_t> max_depth_{0};
+  std::atomic<std::uint32_t> max_depth_seen_{0};
 };
 
 static_assert(std::atomic<std::uint32_t>::is_always_lock_free,
               "errgroup needs lock-free 32-bit atomics (compare-and-swap); Cortex-M0/M0+ "
               "(armv6-m) has none and is not supported");
 static_assert(std::atomic<bool>::is_always_lock_free, "errgroup needs lock-free atomic<bool>");
+static_assert(std::atomic<job*>::is_always_lock_free, "errgroup needs lock-free pointers");
 
 namespace detail {
-// Does Queue have mpmc_ring's try_pop_run(max, match, take)?
+// Does Queue have mpmc_ring's try_pop_if(match, out) (can it look at its oldest entry)?
 template <class Queue, class = void>
-struct has_pop_run : std::false_type {};
+struct has_pop_if : std::false_type {};
 template <class Queue>
-struct has_pop_run<Queue, std::void_t<decltype(std::declval<Queue&>().try_pop_run(
-                              std::uint32_t{1}, static_cast<bool (*)(job*)>(nullptr),
-                              static_cast<void (*)(job*)>(nullptr)))>> : std::true_type {};
+struct has_pop_if<Queue, std::void_t<decltype(std::declval<Queue&>().try_pop_if(
+                             static_cast<bool (*)(job* const&)>(nullptr),
+                             std::declval<job*&>()))>> : std::true_type {};
 
 // executor_base's port services, forwarded to a port's static functions.
 template <class Port>
@@ -237,9 +204,23 @@ class port_executor : public executor_base {
   void relax() noexcept override { Port::relax(); }
   void yield() noexcept override { Port::yield(); }
   thread_context& context() noexcept ERRGROUP_NONBLOCKING override { return Port::context(); }
+  std::uint32_t submit_depth() noexcept ERRGROUP_NONBLOCKING override {
+    // Unchecked: in_interrupt() is a port's register read or a relaxed load (FreeRTOS: its ISR
+    // frame), never a system call; clang cannot see through the port's inline assembly.
+    ERRGROUP_EFFECTS_UNCHECKED_BEGIN
+    if (port_interrupts<Port>::in_interrupt()) return 0;
+    ERRGROUP_EFFECTS_UNCHECKED_END
+    return Port::context().depth;
+  }
+  eventcount& park_ec() noexcept ERRGROUP_NONBLOCKING override {
+    return parking<typename port_parking_family<Port>::type>::ec;
+  }
 
  protected:
-  using executor_base::executor_base;
+  port_executor(std::uint32_t spin, std::uint64_t spin_ns, std::uint32_t max_depth,
+                bool queues_jobs) noexcept
+      : executor_base(spin, spin_ns, max_depth == 0 ? port_max_depth<Port>::value : max_depth,
+                      queues_jobs) {}
 };
 }  // namespace detail
 
@@ -266,11 +247,14 @@ class basic_executor final : public detail::port_executor<Port> {
   //   applies options' name / scheduling / affinity to each; outcomes are in report(i).
   // Not real-time: creates threads (the port may allocate their stacks).
   explicit basic_executor(const executor_options& options = {}) noexcept
-      : base(options.spin, detail::port_fine_clock<Port>::value
-                               ? static_cast<std::uint64_t>(options.spin_us) * 1000u
-                               : 0),
+      : base(options.spin,
+             detail::port_fine_clock<Port>::value
+                 ? static_cast<std::uint64_t>(options.spin_us) * 1000u
+                 : 0,
+             options.max_depth, /*queues_jobs=*/true),
         wake_on_submit_(options.wake == wake_policy::on_submit),
-        poll_ns_(static_cast<std::uint64_t>(options.poll_interval_us == 0 ? 1 : options.poll_interval_us) *
+        poll_ns_(static_cast<std::uint64_t>(options.poll_interval_us == 0 ? 1
+                                                                          : options.poll_interval_us) *
                  1000u) {
     std::uint32_t n = options.workers != 0 ? options.workers : Port::default_workers();
     ERRGROUP_ASSERT(n <= MaxWorkers, "errgroup: options.workers exceeds the executor's MaxWorkers");
@@ -302,68 +286,114 @@ class basic_executor final : public detail::port_executor<Port> {
   // Non-blocking guarantee: one queue push; a system call (futex wake) only if a worker is parked
   // and the wake policy is on_submit. Under wake_policy::poll: never a system call.
   bool try_submit(job* j) noexcept ERRGROUP_NONBLOCKING override {
-    if (!queue_.try_push(j)) return false;
+    auto write_ticket = [j](std::uint32_t ticket) noexcept {
+      // relaxed: published with the entry ((Q2) in the queue, release).
+      j->state.store(detail::job_state::queued(ticket).bits(), std::memory_order_relaxed);
+    };
+    bool pushed = queue_.try_push(j, write_ticket);
+    if (!pushed) {
+      // Full: entries taken back by their groups (revoked) may be what fills it. Free those at
+      // the head and try once more.
+      queue_.drop_revoked();
+      pushed = queue_.try_push(j, write_ticket);
+    }
+    if (!pushed) return false;
     count_enqueued();
-    if (!wake_on_submit_) return true;  // parked workers find it within poll_interval_us
+    if (wake_on_submit_) wake_a_worker();  // else parked workers find it within poll_interval_us
+    return true;
+  }
+
+ private:
+  void wake_a_worker() noexcept ERRGROUP_NONBLOCKING {
     // (F1) seq_cst fence: orders the push before the sleeper check (store->load); pairs with the
     // seq_cst registration (E1) + fence (F2) of a parking worker, so either it sees the job or we
-    // see it registered.
+    // see it registered. ThreadSanitizer does not model fences: this pair is checked by the SPIN
+    // model (tests/model/wakeup.pml, "try_submit(F1)" and "worker"; its broken variant without
+    // the fence fails), not by the TSan runs.
     std::atomic_thread_fence(std::memory_order_seq_cst);
     // Unchecked: the one system call try_go can make, a futex wake, only when a worker is parked
-    // and the wake policy is on_submit. Never under wake_policy::poll (returned above).
+    // and the wake policy is on_submit. Never under wake_policy::poll (the caller checks).
     ERRGROUP_EFFECTS_UNCHECKED_BEGIN
     if (work_ec_.has_sleepers()) work_ec_.notify(*this, /*all=*/false);
     ERRGROUP_EFFECTS_UNCHECKED_END
-    return true;
   }
 
-  bool try_run_one() noexcept override {
-    job* j = nullptr;
-    if (!queue_.try_pop(j)) return false;
-    count_dequeued(false);
-    j->run(j);
-    return true;
-  }
-
-  std::uint32_t try_pop_run(const void* first, const void* last, std::uint32_t max,
-                            void (*take)(job* j, void* arg) noexcept,
-                            void* arg) noexcept override {
-    if constexpr (detail::has_pop_run<Queue>::value) {
+ public:
+  job* try_take_oldest(const void* first, const void* last) noexcept override {
+    if constexpr (detail::has_pop_if<Queue>::value) {
       // Addresses compared as integers: the queue may hold any job, not only these slots.
       const std::uintptr_t lo = reinterpret_cast<std::uintptr_t>(first);
       const std::uintptr_t hi = reinterpret_cast<std::uintptr_t>(last);
-      const std::uint32_t n = queue_.try_pop_run(
-          max,
-          [lo, hi](job* j) noexcept {
-            const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(j);
-            return a >= lo && a < hi;
-          },
-          [take, arg](job* j) noexcept { take(j, arg); });
-      if (n != 0) count_dequeued(false, n);
-      return n;
+      job* j = nullptr;
+      if (!queue_.try_pop_if(
+              [lo, hi](job* const& v) noexcept {
+                const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(v);
+                return a >= lo && a < hi;
+              },
+              j))
+        return nullptr;
+      count_dequeued(/*by_worker=*/false);
+      return j;
     } else {
-      (void)first, (void)last, (void)max, (void)take, (void)arg;
+      (void)first, (void)last;
+      return nullptr;
+    }
+  }
+
+  std::uint32_t try_take_oldest_run(const void* first, const void* last, job** out,
+                                    std::uint32_t max) noexcept override {
+    if constexpr (detail::has_pop_if<Queue>::value) {
+      const std::uintptr_t lo = reinterpret_cast<std::uintptr_t>(first);
+      const std::uintptr_t hi = reinterpret_cast<std::uintptr_t>(last);
+      auto mine = [lo, hi](job* const& v) noexcept {
+        const std::uintptr_t a = reinterpret_cast<std::uintptr_t>(v);
+        return a >= lo && a < hi;
+      };
+      for (;;) {
+        std::uint32_t live = 0;
+        if (queue_.try_pop_run(max, mine, out, &live) == 0) return 0;
+        if (live != 0) {
+          for (std::uint32_t i = 0; i < live; ++i) count_dequeued(/*by_worker=*/false);
+          return live;
+        }
+        // The run held only revoked entries: its cells are free now; look at the next head.
+      }
+    } else {
+      (void)first, (void)last, (void)out, (void)max;
       return 0;
     }
   }
 
-  // Effects: runs queued jobs on the calling thread until the queue is empty or max_jobs have
-  //   run (jobs submitted meanwhile run too). The main loop's call on a port without threads
-  //   (bare metal: zero workers); on a threaded port, a way to lend the caller's core.
+  bool try_revoke(job* j, std::uint32_t ticket) noexcept override {
+    if (!queue_.try_revoke(ticket, j)) return false;
+    count_dequeued(/*by_worker=*/false);
+    return true;
+  }
+
+  bool nothing_queued() const noexcept override { return queue_.empty_hint(); }
+
+  // Effects: runs queued jobs, of any group, on the calling thread until the queue is empty or
+  //   max_jobs have run (jobs submitted meanwhile run too). The main loop's call on a port
+  //   without threads (bare metal: zero workers); on a threaded port, a way to lend the caller's
+  //   core. Unlike a wait(), this is the caller's explicit choice to run anyone's work.
   // Returns: how many jobs ran.
   std::uint32_t poll(std::uint32_t max_jobs = ~std::uint32_t{0}) noexcept {
     std::uint32_t n = 0;
-    while (n < max_jobs && try_run_one()) ++n;
+    job* j = nullptr;
+    while (n < max_jobs && queue_.try_pop(j)) {
+      count_dequeued(/*by_worker=*/false);
+      j->run(j);
+      ++n;
+    }
     return n;
   }
-
 
  private:
   static void worker_entry(void* self) noexcept { static_cast<basic_executor*>(self)->loop(); }
 
   bool pop(job*& j) noexcept {
     if (!queue_.try_pop(j)) return false;
-    count_dequeued(true);
+    count_dequeued(/*by_worker=*/true);
     return true;
   }
 
@@ -379,16 +409,16 @@ class basic_executor final : public detail::port_executor<Port> {
       // Spin: spin_ relax() iterations, then (fine clocks) until spin_ns_ has passed, yielding
       // between looks: a thread this worker just woke (a waiter) is usually placed on this very
       // core by the scheduler, and a busy spin would keep it off the CPU for the whole budget.
-      // relaxed: a shutdown hint checked while spinning (so a large budget cannot delay the
-      // destructor); the (S2) acquire load below decides.
       const std::uint64_t idle_since = spin_ns_ != 0 ? Port::now_ns() : 0;
       // A worker woken from a park was likely placed on its waker's core (the kernel's wake
       // affinity); the waker is then waiting for the job this worker just ran, and would see it
       // end only after the pause spin below. So the first look after the jobs it was woken for
-      // is a yield (fine-clock ports; W2 idle end->wait return ~33 -> ~1 us). A worker that
-      // never parked (warm) does not yield: that would let the submitter's next job wait.
+      // is a yield (fine-clock ports). A worker that never parked (warm) does not yield: that
+      // would let the submitter's next job wait.
       if (woken && spin_ns_ != 0) Port::yield();
       woken = false;
+      // relaxed: a shutdown hint checked while spinning (so a large budget cannot delay the
+      // destructor); the (S2) acquire load below decides.
       for (std::uint32_t i = 0; !got && !stopping_.load(std::memory_order_relaxed); ++i) {
         if (i < spin_) {
           Port::relax();
@@ -405,7 +435,8 @@ class basic_executor final : public detail::port_executor<Port> {
       // (S2) acquire: pairs with (S1) in the destructor.
       if (stopping_.load(std::memory_order_acquire)) return;
       const std::uint32_t key = work_ec_.prepare_wait();  // (E1)
-      // (F2) seq_cst fence: registration before the re-check; pairs with (F1) in try_submit.
+      // (F2) seq_cst fence: registration before the re-check; pairs with (F1) in try_submit
+      // (checked by the SPIN model, not by ThreadSanitizer: see (F1)).
       std::atomic_thread_fence(std::memory_order_seq_cst);
       if (pop(j)) {
         work_ec_.cancel_wait();
@@ -435,7 +466,8 @@ class basic_executor final : public detail::port_executor<Port> {
 template <class Port>
 class basic_inline_executor final : public detail::port_executor<Port> {
  public:
-  basic_inline_executor() noexcept : detail::port_executor<Port>(0) {}
+  explicit basic_inline_executor(const executor_options& options = {}) noexcept
+      : detail::port_executor<Port>(0, 0, options.max_depth, /*queues_jobs=*/false) {}
   ~basic_inline_executor() = default;
 
   bool try_submit(job* j) noexcept ERRGROUP_NONBLOCKING override {
@@ -445,11 +477,13 @@ class basic_inline_executor final : public detail::port_executor<Port> {
     ERRGROUP_EFFECTS_UNCHECKED_END
     return true;
   }
-  bool try_run_one() noexcept override { return false; }
-  std::uint32_t try_pop_run(const void*, const void*, std::uint32_t, void (*)(job*, void*) noexcept,
-                            void*) noexcept override {
+  job* try_take_oldest(const void*, const void*) noexcept override { return nullptr; }
+  std::uint32_t try_take_oldest_run(const void*, const void*, job**,
+                                    std::uint32_t) noexcept override {
     return 0;
   }
+  bool try_revoke(job*, std::uint32_t) noexcept override { return false; }
+  bool nothing_queued() const noexcept override { return true; }
 };
 
 }  // namespace errgroup

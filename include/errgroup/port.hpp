@@ -29,6 +29,14 @@
 //   static constexpr bool fine_clock = true;  // now_ns() resolves microseconds cheaply (e.g. a
 //       vDSO clock_gettime): idle workers may then spin for executor_options::spin_us. Without
 //       it (tick clocks: FreeRTOS, SysTick) workers spin `spin` iterations only.
+//   static bool in_interrupt() noexcept;  // true inside an interrupt handler (the thread's
+//       context then belongs to the interrupted code): submits from there skip the depth check.
+//       Absent: never in an interrupt.
+//   static constexpr std::uint32_t default_max_depth = N;  // executor_options::max_depth when it
+//       is 0: how many task frames one thread's stack may nest (see executor_options). Absent: 16.
+//   using parking_family = Tag;  // ports that share wait_on/wake (every StackDepth of the FreeRTOS
+//       port) name one tag, so that their groups park on one event count (executor.hpp,
+//       park_ec()). Absent: the port type itself.
 #ifndef ERRGROUP_PORT_HPP
 #define ERRGROUP_PORT_HPP
 
@@ -42,10 +50,13 @@ namespace errgroup {
 
 inline constexpr std::uint64_t no_deadline = ~std::uint64_t{0};
 
-// One unit of work in an executor's queue: the executor knows nothing else about it. A group's
-// task slot derives from job; run() executes (or skips) the task and releases the slot.
+// One unit of work in an executor's queue. `state` is the job's claim word (a detail::job_state:
+// phase + ticket, detail/job_state.hpp): a group writes the phases; the executor, when it queues
+// the job, writes "queued" with the ticket that names the job's queue entry, so that the job's
+// group can take it back (executor_base::try_revoke). run() executes (or skips) the job.
 struct job {
-  void (*run)(job* self) noexcept;
+  void (*run)(job* self) noexcept = nullptr;
+  std::atomic<std::uint32_t> state{0};
 };
 
 // A record, on the stack of the thread running a task, of which group the task belongs to. The
@@ -59,7 +70,11 @@ struct task_frame {
 // RTOS, a single global on bare metal).
 struct thread_context {
   task_frame* top = nullptr;
-  std::uint32_t depth = 0;  // nested task frames on this thread (helping recursion depth)
+  std::uint32_t depth = 0;  // task frames on this thread's stack (nested by waits that help)
+  // True for a context several threads share (the FreeRTOS port's overflow context): its threads
+  // never run a task (they wait for workers instead), so nothing is pushed on it. (False is the
+  // zero value: a context stays in .bss.)
+  bool shared = false;
 };
 
 enum class sched_policy : std::uint8_t {
@@ -97,6 +112,12 @@ struct executor_options {
   int priority = 0;                   // policy priority (Linux: 1..99 for fifo/round_robin)
   const int* cpus = nullptr;          // if set: worker i is pinned to cpus[i % cpu_count]
   std::uint32_t cpu_count = 0;
+  // How many task frames one thread's stack may hold. A thread that waits (wait(), or a go() at
+  // the limit) runs its group's queued tasks on its own stack, and a task that waits for a child
+  // group runs the child's tasks on top of itself: nesting costs stack, one task frame per level.
+  // go()/try_go() from a thread already this deep refuse with status::too_deep instead of letting
+  // a wait go deeper. 0: the port's default (std::thread: 4096, FreeRTOS and bare metal: 16).
+  std::uint32_t max_depth = 0;
 };
 
 // What happened to each setting of one worker: 0 = applied (or not requested), otherwise an
@@ -117,6 +138,27 @@ template <class P, class = void>
 struct port_fine_clock : std::false_type {};
 template <class P>
 struct port_fine_clock<P, std::enable_if_t<P::fine_clock>> : std::true_type {};
+template <class P, class = void>
+struct port_interrupts {
+  static bool in_interrupt() noexcept { return false; }
+};
+template <class P>
+struct port_interrupts<P, std::void_t<decltype(P::in_interrupt())>> {
+  static bool in_interrupt() noexcept { return P::in_interrupt(); }
+};
+template <class P, class = void>
+struct port_max_depth : std::integral_constant<std::uint32_t, 16> {};
+template <class P>
+struct port_max_depth<P, std::void_t<decltype(P::default_max_depth)>>
+    : std::integral_constant<std::uint32_t, P::default_max_depth> {};
+template <class P, class = void>
+struct port_parking_family {
+  using type = P;
+};
+template <class P>
+struct port_parking_family<P, std::void_t<typename P::parking_family>> {
+  using type = typename P::parking_family;
+};
 template <class P>
 constexpr bool check_port() {
   static_assert(std::is_default_constructible<typename P::thread_handle>::value,

@@ -28,32 +28,53 @@
 //  I7 status codes are the documented ones: go/try_go after stop -> stopped, after close ->
 //     closed, set_limit(0) -> invalid_argument, set_limit/reset with nothing outstanding -> ok,
 //     try_go refusals limit_reached/capacity_full only when that many tasks can be outstanding,
-//     never queue_full (the queues are larger than every group together), go() inside a task
-//     at the limit/capacity -> limit_reached/capacity_full (never waits for room), wait() inside
-//     a task -> errc::wait_inside_task, wait_for inside a task -> would_deadlock.
+//     queue_full from try_go only (the queues are larger than every group together, but entries
+//     taken back by helpers keep their room until a worker passes them), go() inside a task
+//     at a child's limit -> ok (it waits for room, running the child's queued tasks), wait()
+//     inside a task -> errc::wait_inside_task, wait_for inside a task -> would_deadlock.
 //  I8 stop skips queued tasks: "pins" (two spinning tasks proven to run on the two distinct
 //     worker threads) occupy the executor; tasks accepted after that, with no helping call by the
 //     fuzzer thread in between, are certainly still queued when stop() is called, so they must be
 //     skipped.
+//  I9 isolation: a task runs on a thread that is waiting (wait, wait_for/until, a go() waiting
+//     for room, in the fuzzer thread or inside a nested task) only if it belongs to the group
+//     that thread waits for. A side group, fed by op 12 and by callables' destructors, keeps
+//     other groups' tasks in the queue.
+//  I10 deadlines: a timed wait runs no task unless the group's help_policy is own_tasks_timed,
+//     and then starts none at or after its deadline; it returns no later than 2 s after the later
+//     of the deadline and the end of the last task it ran (the bound is one task's run time; the
+//     2 s only absorb scheduling noise, a wait that ignores its deadline is caught).
+//  I11 destructors may submit: a callable marked so (d bit 3 on a leaf kind) submits a task into
+//     the side group from its destructor, whether it ran, was skipped or was refused; every such
+//     task is accepted and runs once.
+//  I12 any depth: a nested task may run a chain of up to 300 nested groups (y bits 4-7 x 20
+//     levels), each go() + wait() of the next; every level runs.
 //
 // Input format (a byte past the end reads as 0):
 //   byte 0: configuration. bits 0-1 executor (0,3 ring, 1 boost, 2 inline); bit 2 on_error::stop
 //           (with_context); bit 3 help_policy::never; bit 4 wait_policy::spin; bit 5
-//           exception_policy::to_error (else rethrow).
-//   then operations, one opcode byte (b % 12) and its arguments:
+//           exception_policy::to_error (else rethrow); bit 6 help_policy::own_tasks_timed
+//           (unless bit 3).
+//   then operations, one opcode byte (b % 14) and its arguments:
 //     0 go <task>          1 try_go <task>        2 set_limit <a>: {-1,0,1,2,3,4,8,100,-7,INT_MIN}[a%10]
 //     3 stop               4 close                5 reset
 //     6 wait <a>           7 wait_for <a> (a µs)  8 saturate (two pins; thread executors only)
 //     9 stop_and_wait      10 wait_until <a> (a µs on steady_clock)
 //     11 burst <a>: 1+(a&7) try_go of ok (bit 3 clear) or failing (bit 3 set) tasks
+//     12 side <a>: 1+(a&7) try_go of ok tasks into the side group (nobody waits for it until the
+//        end: other groups' jobs in the shared queue)
+//     13 deadline <a>: wait_until_ns(now + a*20 µs) on the executor's clock (I10, exact deadline)
 //   <task> is a descriptor byte d and an extra byte x; kind = d % 8:
-//     0 ok  1 fail (error 1000+id)  2 throw  3 spin until stopped
+//     0 ok  1 fail (error 1000+id)  2 throw  3 spin until stopped; for these, d bit 3: the
+//       callable's destructor submits into the side group (I11)
 //     4 nested: x = child kinds (2 bits each: ok, fail, throw, spin) and one more byte y:
 //       y bits 0-1 child count-1, d bit 3 linked to the parent (with_context(&g)), bit 4 child
 //       on_error::stop, bit 5 the task stops the child before waiting, bit 6 child limit 1,
-//       bit 7 child exception_policy::to_error, y bit 2 submit with try_go, y bit 3 wait_policy::spin
-//     5 self-submit into its own group: x bits 0-1 count (1..3, 0 -> 1), bits 2-7 kinds (2 bits
-//       each: ok, fail, throw, spin); d bit 3 submit with try_go
+//       bit 7 child exception_policy::to_error, y bit 2 submit with try_go, y bit 3 wait_policy::spin,
+//       y bits 4-7 a chain of 20 x that many nested groups run after the children (I12)
+//     5 self-submit into its own group with try_go: x bits 0-1 count (1..3, 0 -> 1), bits 2-7
+//       kinds (2 bits each: ok, fail, throw, spin). (A go() here would wait for room in its own
+//       group, and such tasks at the limit would be Go's own deadlock: every task blocked in Go.)
 //     6 wait-self: calls wait() and wait_for() on its own group from inside
 //     7 stopper: stops its own group
 // The fuzzer thread never blocks on something only it could release: while a spinning task may be
@@ -152,7 +173,7 @@ struct fuzz_exception {
 // only after such a point. Atomics only so that a scan of all records is not a data race.
 struct task_rec {
   std::atomic<int> kind, gm, round, d, x, y;
-  std::atomic<bool> pin, accepted, harness, marked, must_skip;
+  std::atomic<bool> pin, accepted, harness, marked, must_skip, notify;
   std::atomic<int> constructed, destroyed, runs;
   std::atomic<bool> finished, threw, released, started;
   std::atomic<std::int32_t> ret_code;
@@ -180,6 +201,45 @@ struct group_model {
 group_model g_gms[kMaxGroups];
 std::atomic<int> g_next_group{0};
 
+// The side group (I9, I11): other groups' tasks in the shared queue. Its tasks only count.
+using side_group = errgroup::group<512>;
+side_group* g_side = nullptr;
+std::atomic<int> g_side_accepted{0}, g_side_ran{0};
+void submit_side() {
+  if (g_side == nullptr) return;
+  const errgroup::status s =
+      g_side->try_go([] { g_side_ran.fetch_add(1, std::memory_order_relaxed); });
+  if (s == errgroup::status::ok) g_side_accepted.fetch_add(1, std::memory_order_relaxed);
+  else
+    CHECK(s == errgroup::status::capacity_full || s == errgroup::status::queue_full,
+          "a submit from a callable's destructor was refused other than for room", -1);
+}
+
+// What the calling thread is waiting for, innermost first (I9, I10): a task run on this thread
+// meanwhile must belong to `group`; inside a timed wait (deadline != 0) it must be allowed to
+// run at all, and the wait must not start it if the clock had already reached the deadline.
+// That is judged from clock readings taken before the library's own (no scheduling noise): the
+// reading before the call (`entry`), and the end of the last task the wait ran (`last_end`).
+struct wait_frame {
+  const void* group = nullptr;
+  std::uint64_t deadline = 0;  // executor clock; 0: untimed
+  bool timed_help = false;
+  std::uint64_t last_end = 0;  // when the last task run inside this wait ended
+  std::uint64_t entry = 0;     // the clock before the wait was called
+};
+thread_local wait_frame t_wait;
+struct waiting {
+  wait_frame saved;
+  explicit waiting(const void* g, std::uint64_t deadline = 0, bool timed_help = false,
+                   std::uint64_t entry = 0)
+      : saved(t_wait) {
+    t_wait = wait_frame{g, deadline, timed_help, 0, entry};
+  }
+  ~waiting() { t_wait = saved; }
+  waiting(const waiting&) = delete;
+  waiting& operator=(const waiting&) = delete;
+};
+
 int alloc_task(int k, int gm, int round, int d = 0, int x = 0, int y = 0) {
   const int id = g_next_task.fetch_add(1, std::memory_order_relaxed);
   if (id >= kMaxTasks) return -1;
@@ -204,7 +264,10 @@ struct tracker {
   ~tracker() {
     CHECK(magic == kAlive, "callable destroyed twice", static_cast<int>(r - g_recs));
     magic = kDead;
-    r->destroyed.fetch_add(1, std::memory_order_relaxed);
+    const int d = r->destroyed.fetch_add(1, std::memory_order_relaxed) + 1;
+    // The last instance (the one in the slot, or a refused one) submits from its destructor
+    // (I11): while its own group's tasks are skipped, inside a worker, or in try_go's refusal.
+    if (d == ld(r->constructed) && ld(r->notify)) submit_side();
   }
 };
 
@@ -340,6 +403,27 @@ errgroup::error leaf_body(int k, int id, task_rec& r, errgroup::stop_token tok) 
   }
 }
 
+// depth levels of nested groups, each level's task go()ing the next and waiting for it.
+errgroup::status nest_chain(errgroup::executor_base& ex, int depth, std::atomic<int>& levels) {
+  if (depth == 0) return errgroup::status::ok;
+  errgroup::group<1> g(ex);
+  std::atomic<int> inner{-1};
+  errgroup::status s;
+  {
+    waiting in(&g);  // (a group<1>: the frame check compares addresses only)
+    s = g.go([&ex, depth, &levels, &inner] {
+      levels.fetch_add(1, std::memory_order_relaxed);
+      inner.store(static_cast<int>(nest_chain(ex, depth - 1, levels)), std::memory_order_relaxed);
+    });
+  }
+  if (s != errgroup::status::ok) return s;
+  {
+    waiting in(&g);
+    (void)g.wait();
+  }
+  return static_cast<errgroup::status>(inner.load(std::memory_order_relaxed));
+}
+
 // A task that creates a child group on the same executor, fills it and waits for it.
 errgroup::error nested_body(task_rec& r, int id) {
   const int ci = g_next_group.fetch_add(1, std::memory_order_relaxed);
@@ -373,13 +457,21 @@ errgroup::error nested_body(task_rec& r, int id) {
     const int cid = alloc_task(ck == 3 ? k_spin : ck, ci, 0);
     if (cid < 0) break;
     ++attempts;
-    const errgroup::status s = use_try ? child.try_go(make_task(cid)) : child.go(make_task(cid));
+    errgroup::status s;
+    if (use_try) {
+      s = child.try_go(make_task(cid));
+    } else {
+      waiting in(&child);  // at the limit go() waits, running only the child's queued tasks
+      s = child.go(make_task(cid));
+    }
     if (s == errgroup::status::ok) {
       st(g_recs[cid].accepted, true);
     } else {
-      // This runs inside a task, so go() answers like try_go at the limit (never waits for room).
+      // go() waits for room at the child's limit, so only try_go says limit_reached.
       const bool ok = (s == errgroup::status::stopped && (linked || with_ctx)) ||
-                      (s == errgroup::status::limit_reached && limit1 && attempts > 1);
+                      (s == errgroup::status::limit_reached && limit1 && attempts > 1 && use_try) ||
+                      (s == errgroup::status::queue_full && use_try);  // see check_submit_status
+      if (!ok) std::fprintf(stderr, "status: %s\n", errgroup::to_string(s));
       CHECK(ok, "unexpected status from go/try_go into a child group", cid);
     }
   }
@@ -387,11 +479,22 @@ errgroup::error nested_body(task_rec& r, int id) {
     if (!linked || !parent.g->stop_requested()) g_released.fetch_add(1, std::memory_order_relaxed);
     child.stop();
   }
-  const std::uint64_t t0 = now_ns();
-  CHECK(child.wait_for(std::chrono::seconds(10)) == errgroup::status::ok,
-        "child wait_for(10 s) timed out (wait() would hang)", id);
-  CHECK(now_ns() - t0 < kLateNs, "child wait_for(10 s) returned only at its deadline", id);
+  {
+    // Untimed, so that it runs the child's queued tasks (a timed wait does not by default, and
+    // with every worker inside such a task nobody else would). A hang is libFuzzer's -timeout.
+    waiting in(&child);
+    const errgroup::status st_wait = child.wait_until_ns(errgroup::no_deadline);
+    CHECK(st_wait == errgroup::status::ok, "child wait() did not return ok", id);
+  }
   verify_round(ci, 0, linked || force_stop || with_ctx);
+  // I12: a chain of nested groups below this task, each level go() + wait() of the next.
+  const int chain = 20 * ((y >> 4) & 15);
+  if (chain != 0 && !(linked && parent.g->stop_requested())) {
+    std::atomic<int> levels{0};
+    CHECK(nest_chain(child.executor(), chain, levels) == errgroup::status::ok,
+          "a chain of nested groups did not complete", id);
+    CHECK(levels.load(std::memory_order_relaxed) == chain, "a level of the chain did not run", id);
+  }
   const int thrown = check_wait(ci, 0, false);
   const errgroup::error e = child.first_error();
   m.g = nullptr;
@@ -408,7 +511,6 @@ errgroup::error self_body(task_rec& r) {
   const int gi = ld(r.gm);
   group_model& m = g_gms[gi];
   const int x = ld(r.x);
-  const bool use_try = (ld(r.d) & 8) != 0 || t_harness;
   int count = x & 3;
   if (count == 0) count = 1;
   for (int i = 0; i < count; ++i) {
@@ -416,15 +518,14 @@ errgroup::error self_body(task_rec& r) {
     const int sid = alloc_task(sk == 3 ? k_spin : sk, gi, ld(r.round));
     if (sid < 0) break;
     m.attempts.fetch_add(1, std::memory_order_seq_cst);  // before the reservation it bounds
-    const errgroup::status s = use_try ? m.g->try_go(make_task(sid)) : m.g->go(make_task(sid));
+    const errgroup::status s = m.g->try_go(make_task(sid));
     using errgroup::status;
     if (s == status::ok) {
       st(g_recs[sid].accepted, true);
     } else {
-      // Inside a task, go() answers like try_go at the limit or the capacity (it never waits
-      // for room), so both may say limit_reached / capacity_full; never would_deadlock.
       const bool ok = s == status::stopped || s == status::closed ||
-                      s == status::limit_reached || s == status::capacity_full;
+                      s == status::limit_reached || s == status::capacity_full ||
+                      s == status::queue_full;
       CHECK(ok, "unexpected status from go/try_go into the task's own group", sid);
     }
   }
@@ -437,6 +538,23 @@ errgroup::error run_task(const tracker& t, errgroup::stop_token tok) {
   CHECK(t.magic == kAlive, "a destroyed callable was run", id);
   CHECK(r.runs.fetch_add(1, std::memory_order_relaxed) == 0, "task ran twice", id);
   group_model& m = g_gms[ld(r.gm)];
+  // I9, I10: a thread that waits runs only its own group's tasks; a timed wait only if allowed,
+  // and none at or after its deadline.
+  wait_frame& w = t_wait;
+  if (w.group != nullptr) {
+    CHECK(w.group == static_cast<const void*>(m.g), "a waiting thread ran another group's task",
+          id);
+    if (w.deadline != 0) {
+      CHECK(w.timed_help, "a timed wait ran a task (help_policy is not own_tasks_timed)", id);
+      CHECK(w.entry < w.deadline, "a timed wait called after its deadline started a task", id);
+      CHECK(w.last_end < w.deadline,
+            "a timed wait started a task after one it ran had ended past the deadline", id);
+    }
+  }
+  // The task's own waits push their frames on top; this one is restored when it returns.
+  const bool had_outer = w.group != nullptr;
+  const wait_frame saved = w;
+  t_wait = wait_frame{};
   const int cur = m.running.fetch_add(1, std::memory_order_relaxed) + 1;
   const std::uint32_t lim = ld(m.limit);
   CHECK(static_cast<std::uint32_t>(cur) <= lim, "more tasks running than the group's limit", id);
@@ -446,11 +564,15 @@ errgroup::error run_task(const tracker& t, errgroup::stop_token tok) {
   struct leave {
     task_rec& r;
     group_model& m;
+    const wait_frame& saved;
+    bool had_outer;
     ~leave() {
       m.running.fetch_sub(1, std::memory_order_relaxed);
       st(r.finished, true);
+      t_wait = saved;
+      if (had_outer) t_wait.last_end = m.g->executor().now_ns();
     }
-  } guard{r, m};
+  } guard{r, m, saved, had_outer};
   errgroup::error e;
   switch (ld(r.kind)) {
     case k_nested: e = nested_body(r, id); break;
@@ -503,9 +625,11 @@ struct reader {
   std::uint8_t next() { return i < n ? p[i++] : 0; }
 };
 
+using status_t = errgroup::status;
+
 struct model {
   fgroup& g;
-  bool threaded, inline_mode, with_ctx, helps;
+  bool threaded, inline_mode, with_ctx, helps, timed_help;
   bool stopped = false, closed = false, stop_possible = false, blockers = false;
   bool quiescent = true, saturated = false;
   int accepted_since_q = 0;
@@ -555,7 +679,16 @@ struct model {
         CHECK(tried && ub >= kCapacity && limit > static_cast<std::uint32_t>(kCapacity),
               "capacity_full with fewer tasks outstanding than the capacity", id);
         return;
-      default: fail("unexpected status from go/try_go", id);
+      case status::queue_full:
+        // The queues hold more than every group together, but an entry a helper took back keeps
+        // its room until a worker passes it (queue/mpmc_ring.hpp): with the workers pinned and
+        // chains of nested groups taking their entries back, try_go can find the queue full.
+        // go() never says so (it runs the task itself).
+        CHECK(tried && threaded, "queue_full from go() or on the inline executor", id);
+        return;
+      default:
+        std::fprintf(stderr, "status: %s\n", errgroup::to_string(s));
+        fail("unexpected status from go/try_go", id);
     }
   }
 
@@ -566,6 +699,7 @@ struct model {
     task_rec& r = g_recs[id];
     st(r.pin, pin);
     st(r.harness, true);
+    st(r.notify, k <= k_spin && (d & 8) != 0);  // I11
     bool may_block = k == k_spin;
     if (k == k_nested) {
       bool spins = false;
@@ -580,7 +714,13 @@ struct model {
     const bool may_fail = k == k_fail || k == k_throw || k == k_nested || k == k_self;
     const bool use_try = tried || unsafe();
     if (!use_try) unmark();  // a blocked go() helps
-    const errgroup::status s = use_try ? g.try_go(make_task(id)) : g.go(make_task(id));
+    errgroup::status s;
+    if (use_try) {
+      s = g.try_go(make_task(id));
+    } else {
+      waiting in(&g);  // a go() waiting for room runs only g's tasks
+      s = g.go(make_task(id));
+    }
     check_submit_status(s, use_try, id);
     if (s == errgroup::status::ok) {
       st(r.accepted, true);
@@ -603,10 +743,18 @@ struct model {
     mark_quiescent();
   }
 
+  // A timed wait whose exact deadline is unknown here (wait_for/wait_until compute it): I9 and
+  // "runs a task only under own_tasks_timed" are checked, the deadline itself by op 13.
+  status_t timed(status_t (*call)(fgroup&, int), int a) {
+    waiting in(&g, ~std::uint64_t{0}, timed_help);
+    return call(g, a);
+  }
+
   void wait_full(bool stop_and_wait) {
     unmark();
     const std::uint64_t t0 = now_ns();
-    const errgroup::status s = g.wait_for(std::chrono::seconds(10));
+    const errgroup::status s = timed(
+        [](fgroup& gg, int) { return gg.wait_for(std::chrono::seconds(10)); }, 0);
     CHECK(s == errgroup::status::ok, "wait_for(10 s) did not return ok: wait() would hang", -1);
     // A waiter re-checks the count before the deadline, so a lost wake-up shows as an ok that
     // arrives only when the 10 s futex timeout fires.
@@ -657,7 +805,7 @@ struct model {
     static const int limits[10] = {-1, 0, 1, 2, 3, 4, 8, 100, -7, INT_MIN};
     using errgroup::status;
     for (int op = 0; op < kMaxOps && in.i < in.n; ++op) {
-      const int code = in.next() % 12;
+      const int code = in.next() % 14;
       switch (code) {
         case 0:
         case 1: {
@@ -705,7 +853,17 @@ struct model {
           const int a = in.next();
           if (unsafe()) {
             unmark();
-            wait_short(g.wait_for(std::chrono::microseconds(a)));
+            wait_short(timed(
+                [](fgroup& gg, int us) { return gg.wait_for(std::chrono::microseconds(us)); }, a));
+          } else if ((a & 1) != 0 && helps) {
+            // Untimed: it runs g's queued tasks (a hang is libFuzzer's -timeout).
+            unmark();
+            {
+              waiting in(&g);
+              CHECK(g.wait_until_ns(errgroup::no_deadline) == status::ok, "wait() did not end",
+                    -1);
+            }
+            after_wait_ok(false);
           } else {
             wait_full(false);
           }
@@ -713,7 +871,9 @@ struct model {
         }
         case 7:
           unmark();
-          wait_short(g.wait_for(std::chrono::microseconds(in.next())));
+          wait_short(timed(
+              [](fgroup& gg, int us) { return gg.wait_for(std::chrono::microseconds(us)); },
+              in.next()));
           break;
         case 8: saturate(); break;
         case 9:
@@ -722,9 +882,37 @@ struct model {
           break;
         case 10:
           unmark();
-          wait_short(g.wait_until(std::chrono::steady_clock::now() +
-                                  std::chrono::microseconds(in.next())));
+          wait_short(timed(
+              [](fgroup& gg, int us) {
+                return gg.wait_until(std::chrono::steady_clock::now() +
+                                     std::chrono::microseconds(us));
+              },
+              in.next()));
           break;
+        case 12: {
+          const int a = in.next();
+          for (int i = 0; i <= (a & 7); ++i) submit_side();
+          break;
+        }
+        case 13: {
+          unmark();
+          errgroup::executor_base& ex = g.executor();
+          const std::uint64_t entry = ex.now_ns();
+          const std::uint64_t deadline = entry + 20000ull * in.next();
+          std::uint64_t last_end = 0;
+          status s;
+          {
+            waiting in(&g, deadline == entry ? 1 : deadline, timed_help, entry);
+            s = g.wait_until_ns(deadline);
+            last_end = t_wait.last_end;
+          }
+          const std::uint64_t back = ex.now_ns();
+          const std::uint64_t bound = last_end > deadline ? last_end : deadline;
+          CHECK(back < bound + 2000000000ull,
+                "a timed wait returned long after its deadline and its last task", -1);
+          wait_short(s);
+          break;
+        }
         case 11: {
           const int a = in.next();
           for (int i = 0; i <= (a & 7); ++i) (void)submit(true, (a & 8) ? k_fail : k_ok, 0, 0);
@@ -749,7 +937,8 @@ void reset_records() {
     task_rec& r = g_recs[id];
     st(r.kind, 0), st(r.gm, -1), st(r.round, 0), st(r.d, 0), st(r.x, 0), st(r.y, 0);
     st(r.pin, false), st(r.accepted, false), st(r.harness, false), st(r.marked, false);
-    st(r.must_skip, false), st(r.constructed, 0), st(r.destroyed, 0), st(r.runs, 0);
+    st(r.must_skip, false), st(r.notify, false), st(r.constructed, 0), st(r.destroyed, 0);
+    st(r.runs, 0);
     st(r.finished, false), st(r.threw, false), st(r.released, false), st(r.started, false);
     st(r.ret_code, 0), st(r.ret_dom, nullptr), st(r.thread, 0ul);
   }
@@ -771,7 +960,9 @@ void run_input(const std::uint8_t* data, std::size_t size) {
   }
   errgroup::group_options o;
   o.on_error = (cfg & 4) ? errgroup::on_error::stop : errgroup::on_error::keep_going;
-  o.help = (cfg & 8) ? errgroup::help_policy::never : errgroup::help_policy::run_queued;
+  o.help = (cfg & 8)    ? errgroup::help_policy::never
+           : (cfg & 64) ? errgroup::help_policy::own_tasks_timed
+                        : errgroup::help_policy::own_tasks;
   o.waiting = (cfg & 16) ? errgroup::wait_policy::spin : errgroup::wait_policy::park;
   o.exceptions = (cfg & 32) ? errgroup::exception_policy::to_error : errgroup::exception_policy::rethrow;
 
@@ -783,19 +974,32 @@ void run_input(const std::uint8_t* data, std::size_t size) {
     mark_workers(boost_pool());
   }
   reset_records();
+  // Declared before g: g's callables' destructors submit into it (I11).
+  side_group side(*ex);
+  g_side = &side;
+  g_side_accepted.store(0, std::memory_order_relaxed);
+  g_side_ran.store(0, std::memory_order_relaxed);
   fgroup g(*ex, o);
   group_model& top = g_gms[0];
   top.g = &g;
   top.policy = o.exceptions;
   st(top.running, 0), st(top.hwm, 0), st(top.attempts, 0), st(top.limit, kNoLimit);
 
-  model m{g, (cfg & 3) != 2, (cfg & 3) == 2, (cfg & 4) != 0, (cfg & 8) == 0};
+  model m{g, (cfg & 3) != 2, (cfg & 3) == 2, (cfg & 4) != 0, (cfg & 8) == 0,
+          (cfg & 8) == 0 && (cfg & 64) != 0};
 
   // I5: from here to the end of the sequence, no heap call on any thread.
   g_news.store(0, std::memory_order_relaxed);
   g_mallocs.store(0, std::memory_order_relaxed);
   g_counting.store(true, std::memory_order_seq_cst);
   m.run(in);
+  {
+    waiting w(&side);
+    CHECK(side.wait_for(std::chrono::seconds(10)) == errgroup::status::ok,
+          "the side group's tasks did not finish", -1);
+  }
+  CHECK(g_side_ran.load() == g_side_accepted.load(),
+        "a task submitted from a destructor or into the side group did not run once", -1);
   g_counting.store(false, std::memory_order_seq_cst);
   CHECK(g_news.load(std::memory_order_relaxed) == 0, "operator new/delete called during the sequence", -1);
   if (!g_any_throw.load(std::memory_order_relaxed) && g_mallocs.load(std::memory_order_relaxed) != 0) {
@@ -824,6 +1028,7 @@ void run_input(const std::uint8_t* data, std::size_t size) {
   CHECK(static_cast<long>(s.tasks_skipped) == skipped, "stats().tasks_skipped != tasks skipped", -1);
 #endif
   top.g = nullptr;
+  g_side = nullptr;
 }
 
 }  // namespace

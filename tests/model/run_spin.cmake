@@ -1,13 +1,14 @@
-# Runs the SPIN model check of tests/model/wakeup.pml (ctest model_wakeup*).
-#   cmake -DSPIN=spin -DCC=gcc -DMODEL=wakeup.pml -DDIR=<work dir> -DDEFINES="-DX;-DY"
+# Runs the SPIN model check of one model in tests/model/ (ctest model_*).
+#   cmake -DSPIN=spin -DCC=gcc -DMODEL=<path>/wakeup.pml -DDIR=<work dir> -DDEFINES="-DX;-DY"
 #         -DEXPECT=pass|error -P run_spin.cmake
 # EXPECT=pass: passes only if pan explores the whole state space with "errors: 0".
 # EXPECT=error: a deliberately broken variant; passes only if pan reports an assertion violation
-#   (the lost wake-up) and prints the counterexample's last steps.
+#   (a lost wake-up, a task taken twice, ...) and prints the counterexample's last steps.
 file(REMOVE_RECURSE "${DIR}")
 file(MAKE_DIRECTORY "${DIR}")
-configure_file("${MODEL}" "${DIR}/wakeup.pml" COPYONLY)
-execute_process(COMMAND "${SPIN}" -a ${DEFINES} wakeup.pml WORKING_DIRECTORY "${DIR}"
+get_filename_component(name "${MODEL}" NAME)
+configure_file("${MODEL}" "${DIR}/${name}" COPYONLY)
+execute_process(COMMAND "${SPIN}" -a ${DEFINES} ${name} WORKING_DIRECTORY "${DIR}"
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE out)
 if(NOT rc EQUAL 0)
   message(FATAL_ERROR "spin -a failed:\n${out}")
@@ -29,7 +30,7 @@ if(EXPECT STREQUAL "error")
   if(NOT out MATCHES "assertion violated")
     message(FATAL_ERROR "the broken variant (${DEFINES}) was NOT caught")
   endif()
-  execute_process(COMMAND "${SPIN}" -t -p -g ${DEFINES} wakeup.pml WORKING_DIRECTORY "${DIR}"
+  execute_process(COMMAND "${SPIN}" -t -p -g ${DEFINES} ${name} WORKING_DIRECTORY "${DIR}"
                   OUTPUT_VARIABLE trail ERROR_VARIABLE trail)
   string(LENGTH "${trail}" n)
   if(n GREATER 6000)
@@ -40,7 +41,7 @@ if(EXPECT STREQUAL "error")
   message("OK: the broken variant is caught")
 else()
   if(NOT out MATCHES "errors: 0")
-    message(FATAL_ERROR "the model check found an error; replay: cd ${DIR} && spin -t -p -g ${DEFINES} wakeup.pml")
+    message(FATAL_ERROR "the model check found an error; replay: cd ${DIR} && spin -t -p -g ${DEFINES} ${name}")
   endif()
   if(NOT rc EQUAL 0)
     message(FATAL_ERROR "pan exited with ${rc}")

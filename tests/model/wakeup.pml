@@ -1,99 +1,73 @@
-/* wakeup.pml — a SPIN model of errgroup's park/wake protocol (issue 6).
+/* wakeup.pml — a SPIN model of errgroup's park/wake protocol: workers parking on the executor's
+ * event count (work_ec) and submitters waking them; a waiter and a go() blocked for room parking on
+ * the port's park event count (park_ec) and being woken by the finishing task or by a stop of a
+ * linked PARENT group (which knows nothing of its child: the parked thread counts itself in the
+ * parent's parked_below first).
  *
  * Checked exhaustively (tests/CMakeLists.txt, ctest model_wakeup*, via run_spin.cmake):
  *   spin -a -DNW=1 wakeup.pml && gcc -O2 -DSAFETY -DCOLLAPSE -o pan pan.c && ./pan -m100000
- * CI uses NW=1 (one worker; 9.8 M states, ~25 s). NW=2 (the default here) is the same model with a
- * second worker: over 10^8 states, too slow for CI (-DNO_TIMED -DNO_STOP: 36 M states, ~2 min).
- * Broken variants that must FAIL (each is a ctest with WILL_FAIL):
- *   -DBROKEN_NO_BATON    a helping waiter woken by a submit's notify-one leaves without passing
- *                        the wake-up on (group.hpp: struct baton)
- *   -DBROKEN_NO_RECHECK  a worker sleeps without re-checking the queue after (E1)/(F2)
- *   -DBROKEN_NO_FENCE    try_submit without (F1): the sleeper check is satisfied before the push
- *                        is visible (a store->load reordering, modelled by reading first)
- *   -DBROKEN_NO_TARGET_RECHECK  wait parks although a task was submitted between reading its
- *                        target and registering it (run with -DNO_LIMIT, so that S1's try_go can
- *                        land in that window)
- * Other switches: -DNO_LIMIT (the waiter's go() never blocks at the limit), -DNO_STOP (nobody
- * calls stop()), -DNO_TIMED (the waiter calls wait() only, no wait_until_ns with a deadline).
+ * Broken variants that must FAIL (each a ctest expecting a counterexample):
+ *   -DBROKEN_NO_RECHECK       a worker sleeps without re-checking the queue after (E1)/(F2)
+ *   -DBROKEN_NO_FENCE         try_submit without (F1): the sleeper check is satisfied before the
+ *                             push is visible (a store->load reordering, modelled by reading first)
+ *   -DBROKEN_NO_TARGET_RECHECK a waiter parks although a task was submitted between reading its
+ *                             target and registering it (with -DNO_LIMIT -DNO_PARENT_STOP, so that
+ *                             S1's try_go can land in that window and only finishes wake W)
+ *   -DBROKEN_NO_ANCESTOR_COUNT a go() parked in the child does not count itself in the parent's
+ *                             parked_below (P1): the parent's stop() wakes nobody and the go()
+ *                             sleeps while the task that holds the room waits for it to return
+ *   -DBROKEN_NO_STOP_RECHECK  a parked go() does not re-check the stop flags (T3) after
+ *                             registering: a stop between its look and its registration is lost
+ * Other switches: -DNO_LIMIT (W's go() never blocks), -DNO_TIMED (W calls wait() only),
+ * -DNO_PARENT_STOP (nobody stops group 3, and S1's job is an ordinary one: then only finishes
+ * wake W, which the target variant needs: a parent's stop would wake it anyway).
  *
- * Parties (the bound): 2 workers, 1 helping thread W that go()es into group 1 (limit 1) and then
- * waits on it (first with a deadline, then without), and 2 submitter threads that try_go() one
- * job each (S1 into group 1, S2 into group 2, which nobody waits for: an "audio thread" that
- * submits and moves on; S2 may also stop() group 2). Queue capacity 1, so try_go can meet
- * queue_full and go() must help to get its job in. Jobs: 4 at most.
+ * Parties (the bound): NW workers; W, an outside thread that go()es into group 1 (limit 1,
+ * help_policy::never for the go, so it can only park) and then waits for group 1 (first with a
+ * deadline, not helping, as a timed wait does by default; then without one, helping: it takes its
+ * own group's queued job, never another's); S1, which try_go()es the job that holds group 1's one
+ * place (it runs until group 1 is stopped AND W's go() has returned: the test "a parent's stop
+ * reaches a go() blocked on a linked child at once"); S2, which try_go()es one job into group 2
+ * (another group's job in the shared queue); P, which stops group 3, group 1's parent. Queue
+ * capacity 1, so try_go can meet queue_full.
  *
- * What each step mirrors (labels are those of include/errgroup/executor.hpp and group.hpp):
- *   ec_prepare(E1)       eventcount::prepare_wait: seq_cst fetch_add of one sleeper, key = result
- *   ec_cancel            eventcount::cancel_wait: fetch_sub of one sleeper (relaxed)
- *   ec_wait(E2,E4)       eventcount::wait: epoch moved? -> return; deadline? -> timeout; else one
- *                        wait_on(word, key); load (E4); then fetch_sub sleeper (single-shot: the
- *                        caller loops and re-checks)
- *   futex_wait/wake      Port::wait_on (FUTEX_WAIT: sleeps only while word == expected, checked
- *                        atomically with joining the futex queue) / Port::wake (FUTEX_WAKE 1 or all;
- *                        wake-one picks any one sleeper of that word)
- *   ec_notify(E3)        eventcount::notify: seq_cst fetch_add of the epoch; if the returned value
- *                        had sleepers, wake one or all (a separate step: the wake is a syscall)
- *   try_submit(F1)       basic_executor::try_submit: try_push; (F1) seq_cst fence;
- *                        has_sleepers() (relaxed load) -> notify(one)
- *   worker               basic_executor::loop with spin = 0: pop; (S2) not modelled (the executor
- *                        outlives the model); (E1); (F2) fence; re-check pop -> cancel_wait + run;
- *                        else (E2)
- *   counts               two words, as in group.hpp ("Counting"): submitted_ (sub[g]) and done_
- *                        (fin[g], the registration fields wtr/blk and the waiters' target
- *                        tgt[g]). outstanding = sub - fin, read as fin (acquire) THEN sub, in
- *                        two steps. The target is compared exactly (the code compares its low 8
- *                        bits, which only adds spurious wake-ups every 256 finishes).
- *   run_job              group_base::run: skipped if the group is stopped, else run; then
- *                        finish (R1): fetch_add of the finished count as the last group access;
- *                        if it passed the waiters' target with a waiter registered, or any go()
- *                        is blocked: notify(all) on done_ec and work_ec (E3)
- *   reserve              group_base::reserve: stopped? closed (not modelled); load fin (a
- *                        finished count, possibly stale by the time of the CAS); sub - fin <
- *                        limit -> CAS sub+1; else block_until_room
- *   block_until_room     (A1) load fin, then sub; room -> out; stopped -> out; help
- *                        (try_run_one); (E1) on work_ec (helping); seq_cst RMW of a blocked bit
- *                        + fence, then load sub; re-check room/stop; (E2); notified -> arm the
- *                        baton; fetch_sub of the blocked bit (relaxed)
- *   wait_until_ns        (A1) load fin, then sub: equal -> ok; try_run_one; deadline -> timeout;
- *                        (E1) on work_ec (helping); load sub as the target; (A3) seq_cst RMW: a
- *                        waiter bit + the target; load sub: count 0 -> cancel; sub moved since
- *                        the target was read -> cancel (look again); else try_run_one + cancel;
- *                        else (E2); notified -> arm the baton; fetch_sub of the waiter bit
- *   baton                group_base::baton: on leaving wait_until_ns/block_until_room with the
- *                        baton armed, notify(one) on work_ec
- *   stop                 group_base::stop: set the flag (T2, seq_cst exchange), seq_cst load of
- *                        done_: blocked go()s -> notify(all) on done_ec and work_ec
+ * What each step mirrors (labels of include/errgroup/detail/eventcount.hpp, executor.hpp,
+ * group.hpp, stop.hpp, detail/counts.hpp):
+ *   ec_prepare (E1), ec_unregister, ec_wait (E2, E4), ec_notify (E3): detail::eventcount on one
+ *     32-bit word; the futex wait sleeps only while the word is unchanged (FUTEX_WAIT)
+ *   try_submit (F1): push; seq_cst fence; has_sleepers() -> notify one worker
+ *   worker: pop (the queue's exchange: it owns the job) or (E1); (F2) fence; pop again; (E2)
+ *   counts: submitted (sub) and done (fin + the registration fields wtr/blk + the waiters'
+ *     target tgt); outstanding = sub - fin read as fin (acquire) THEN sub
+ *   run_job + finish (R1): the finished count's fetch_add is the last access to the group; if it
+ *     passed a registered waiter's target, or a go() is parked: notify(all) on park_ec
+ *   stop(g) (T2 then P2): set the flag, then look at g's own registrations and parked_below[g]:
+ *     anyone parked -> notify(all) on park_ec
+ *   park (detail/park.hpp): (E1) on park_ec; register in done (A3/B1) and in every ancestor's
+ *     parked_below (P1); re-check (T3 and the count); (E2) or cancel; unregister
+ *   W's helping wait takes its own queued job anywhere in the queue (try_revoke by ticket:
+ *     modelled as an atomic receive of the first message of its group, `queue??eval(1)`)
  *
  * Memory model. Promela interleaves atomic steps: sequential consistency. That is exact for the
- * seq_cst operations (E1, E3, A3, the blocked-bit RMW, the fences F1/F2, T2) and the futex calls.
- * The relaxed operations are assumed to do what they do in C++ when ordered by those: cancel_wait
- * and the sleeper fetch_sub after (E2), and the waiter/blocked-bit fetch_subs, only unregister
- * (a notifier that still sees the registration just wakes nobody, which the model explores);
- * has_sleepers() is ordered after the push by (F1), which BROKEN_NO_FENCE removes; the queue's
- * push/pop are linearizable (release/acquire inside the queue); the reservation CAS is relaxed
- * but totally ordered on submitted_. The relaxed loads of submitted_ after an acquire load or a
- * seq_cst RMW of done_ are modelled as later steps: they see at least every reservation whose
- * task's finish that done_ value counted (the happens-before argument in group.hpp). Data publication (acquire/release on the task's effects)
- * is not modelled: ThreadSanitizer checks that in the C++ tests.
+ * seq_cst operations (E1, E3, A3, B1, P1, P2, T2, T3, the fences F1/F2) and the futex calls. The
+ * relaxed operations are assumed to do what they do in C++ when ordered by those (see the labels
+ * in the code); the queue's push/pop/revoke are linearizable; data publication (acquire/release
+ * on the task's effects) is not modelled: ThreadSanitizer checks that in the C++ tests.
  *
  * Properties:
  *  - no lost wake-up: whenever no process can move (SPIN's timeout), the queue is empty, every
- *    accepted job has run or been skipped, every group count is 0, and W has returned
- *    (a queued job with every worker asleep, or a parked waiter on a finished group, fails here);
- *  - no deadlock: every process ends or sits at an end-state label (a futex sleep), and
- *    `-DSAFETY` pan reports invalid end states;
+ *    accepted job has run or been skipped, every group count is 0, and W has returned;
+ *  - no deadlock: every process ends or sits at an end-state label (a futex sleep, or the job
+ *    that waits for W);
  *  - counters: a count never goes below 0 or above the limit; an event count's sleeper field is
- *    never decremented below 0 and is never below the number of parties in its futex; the
- *    waiter/blocked fields likewise; when wait returns ok, every accepted job of its group has
- *    finished.
+ *    never below the number of parties in its futex; when wait returns ok, every accepted job of
+ *    its group has finished.
  */
 
 #ifndef NW
-#define NW      2
+#define NW      1
 #endif
-#define NW_UNUSED      /* workers: pids of futex parties 0..NW-1 */
-#define W_ID    2      /* the helping waiter's futex party id */
-#define NP      3      /* futex parties */
+#define NP      2      /* futex parties on work_ec: workers 0..NW-1 */
 #define QCAP    1      /* executor queue capacity */
 #ifndef NO_LIMIT
 #define LIMIT1  1      /* group 1's limit (set_limit(1)) */
@@ -103,40 +77,39 @@
 
 chan queue = [QCAP] of { byte };   /* the executor's queue of jobs; a job is its group's id */
 
-/* work_ec, the event count workers and helping waiters park on: one 32-bit futex word in the
- * code, [epoch | sleepers]. The model keeps the sleeper count wsl exactly and abstracts the epoch
- * per party: moved[p] = "the epoch moved since p's key (E1)", chg[p] = "the word changed since p
- * last loaded it (its `cur`)". wait_on(word, cur) sleeps iff !chg[p]. Exact for a 20-bit epoch that
- * cannot wrap between a key and its wait; where the real word returns to an old value through the
- * sleeper count alone (+1 -1), the model retries (EAGAIN) instead of sleeping, and the retry sleeps
- * on the same epoch: the same outcome. done_ec is only ever notified (nobody parks there in this
- * model: every waiter helps), so it is not modelled. */
-byte wsl;        /* registered sleepers */
-bool reg[NP];    /* party p is registered (between E1 and its unregistration) */
+/* work_ec: the model keeps the sleeper count wsl exactly and abstracts the epoch per party:
+ * moved[p] = "the epoch moved since p's key (E1)", chg[p] = "the word changed since p last loaded
+ * it". wait_on(word, cur) sleeps iff !chg[p]. */
+byte wsl;
+bool reg[NP];
 bool moved[NP];
 bool chg[NP];
-bool infw[NP];   /* party p is asleep in the futex on work_ec's word */
-byte rk[NP];     /* its place in the futex queue (0: next to be woken) */
-byte nin;        /* parties in the futex queue */
+bool infw[NP];   /* asleep in the futex on work_ec's word */
+byte rk[NP];     /* place in the futex queue (0: next to be woken) */
+byte nin;
 
-/* the groups' counts (index 1 and 2; 0 unused): submitted_ and done_ */
-byte sub[3];     /* reservations (submitted_) */
-byte fin[3];     /* finished (done_'s count field) */
-byte tgt[3];     /* waiters' target (done_'s target field) */
-byte wtr[3];     /* parked wait() (waiter_field) */
-byte blk[3];     /* parked go() (blocked_field) */
-bool stopped[3]; /* stop_ flag */
-byte lim[3];     /* limit_ */
+/* park_ec: only W parks there, so one party */
+byte psl;
+bool preg, pmoved, pchg, pinfw;
 
-/* ghost counters */
-byte acc[3];     /* accepted: pushed into the queue */
-byte ran[3];     /* run or skipped */
+/* the groups: 1 (W's, child of 3), 2 (S2's), 3 (the parent; nothing is submitted to it) */
+byte sub[4];
+byte fin[4];
+byte tgt[4];
+byte wtr[4];
+byte blk[4];
+bool stopped[4];
+byte lim[4];
+byte below[4];   /* stop_state::parked_below */
+
+/* ghost state */
+byte acc[4];     /* accepted: pushed into the queue */
+byte ran[4];     /* run or skipped */
+bool w_left_go;  /* W's go() has returned from waiting for room */
 bool w_done;
 
-/* Port::wake on work_ec's word. Default: Linux FUTEX_WAKE for threads of equal priority, which
- * wakes the longest-waiting one (rk = place in the futex queue). -DFUTEX_ANY: the port contract
- * of port.hpp ("wake one thread blocked in wait_on"), which names no order: any sleeper may be
- * picked (the FreeRTOS port: the first slot in its array; Linux: a higher-priority thread first). */
+#define REQUESTED(g) (stopped[g] || (g == 1 && stopped[3]))
+
 inline futex_wake_work(all) {
   d_step {
     if
@@ -148,10 +121,9 @@ inline futex_wake_work(all) {
        if
        :: infw[0] -> infw[0] = false
        :: infw[1] -> infw[1] = false
-       :: infw[2] -> infw[2] = false
        :: else -> skip
        fi;
-       nin = infw[0] + infw[1] + infw[2]
+       nin = infw[0] + infw[1]
 #else
        if
        :: nin > 0 ->
@@ -171,7 +143,6 @@ inline futex_wake_work(all) {
   }
 }
 
-/* Port::wait_on(word, cur): joins the futex queue only if the word still equals cur */
 inline futex_enter(me) {
   d_step {
     if
@@ -185,28 +156,7 @@ inline futex_enter(me) {
   }
 }
 
-/* leaving the futex queue on a timeout */
-inline futex_leave(me) {
-  d_step {
-    if
-    :: infw[me] ->
-#ifndef FUTEX_ANY
-       for (ix : 0 .. NP-1) {
-         if
-         :: infw[ix] && rk[ix] > rk[me] -> rk[ix] = rk[ix] - 1
-         :: else -> skip
-         fi
-       }
-#endif
-       infw[me] = false; rk[me] = 0; nin = nin - 1
-    :: else -> skip
-    fi;
-    ix = 0
-  }
-}
-
-/* (E3) eventcount::notify on work_ec: seq_cst fetch_add of the epoch; the futex wake is a
- * separate step (a system call) */
+/* (E3) on work_ec */
 inline ec_notify_work(all) {
   d_step {
     prev_s = wsl;
@@ -219,23 +169,15 @@ inline ec_notify_work(all) {
   fi
 }
 
-/* (E3) on done_ec: nobody parks there in this model */
-inline ec_notify_done() {
-  skip
-}
-
-/* the word changed: every registered party's `cur` is stale */
 inline word_changed() {
   for (ix : 0 .. NP-1) { if :: reg[ix] -> chg[ix] = true :: else -> skip fi }
   ix = 0
 }
 
-/* (E1) eventcount::prepare_wait: seq_cst fetch_add of one sleeper; key = cur = the new word */
 inline ec_prepare(me) {
   d_step { wsl = wsl + 1; word_changed(); reg[me] = true; moved[me] = false; chg[me] = false }
 }
 
-/* eventcount::cancel_wait and the unregistration at the end of wait(): fetch_sub (relaxed) */
 inline ec_unregister(me) {
   d_step {
     assert(wsl > 0 && reg[me]);
@@ -243,31 +185,78 @@ inline ec_unregister(me) {
   }
 }
 
-/* (E2): one futex wait (unless the epoch already moved or the deadline passed), then unregister.
-   Single-shot, as in the code: a wake-one taken by a sleeper that registered after the notify
-   returns to its caller, which re-checks its own condition (and finds the queued job). */
-inline ec_wait(me, timed) {
+/* a worker's (E2): one futex wait unless the epoch moved, then unregister */
+inline ec_wait(me) {
   if
-  :: moved[me] -> notified = true
+  :: moved[me] -> skip
   :: else ->
-     if
-     :: timed -> notified = false             /* the deadline has passed (any time) */
-     :: true ->
-        futex_enter(me);                      /* Port::wait_on: FUTEX_WAIT */
+     futex_enter(me);
 end_sleep:
-        if
-        :: !infw[me] -> notified = true       /* woken, word changed, or spurious */
-        :: timed && infw[me] -> futex_leave(me); notified = moved[me]   /* futex timeout */
-        fi;
-        chg[me] = false                       /* (E4): cur = word_.load(acquire) */
-     fi
+     !infw[me];                               /* woken, word changed, or spurious */
+     chg[me] = false                          /* (E4) */
   fi;
   ec_unregister(me)
 }
 
-/* group_base::run + finish (R1) */
-/* (R1) fetch_add of the finished count, the last access to the group; notify if it passed a
- * registered waiter's target or a go() is blocked */
+/* (E3) on park_ec (all) */
+inline ec_notify_park() {
+  d_step {
+    prev_p = psl;
+    if :: preg -> pmoved = true; pchg = true :: else -> skip fi
+  }
+  if
+  :: prev_p != 0 -> prev_p = 0; pinfw = false      /* futex wake all */
+  :: else -> prev_p = 0
+  fi
+}
+
+/* W's (E1) on park_ec */
+inline pec_prepare() {
+  d_step { psl = psl + 1; preg = true; pmoved = false; pchg = false }
+}
+inline pec_unregister() {
+  d_step { assert(psl > 0 && preg); psl = psl - 1; preg = false; pmoved = false; pchg = false }
+}
+/* W's (E2) on park_ec, with or without a deadline; then unregister. Two copies, one per call
+ * site, because each carries its own end-state label (a valid place to sleep for ever only if
+ * the checker's assertions hold). */
+inline pec_sleep(timed) {
+  d_step { if :: !pchg -> pinfw = true :: else -> skip fi }   /* FUTEX_WAIT */
+}
+inline pec_woken(timed) {
+  if
+  :: !pinfw -> skip                           /* woken, word changed, or spurious */
+  :: timed && pinfw -> pinfw = false          /* futex timeout */
+  fi;
+  pchg = false                                /* (E4) */
+}
+inline pec_wait_go() {
+  if
+  :: pmoved -> skip
+  :: else ->
+     pec_sleep(false);
+end_park_go:
+     pec_woken(false)
+  fi;
+  pec_unregister()
+}
+inline pec_wait_all(timed) {
+  if
+  :: pmoved -> skip
+  :: else ->
+     if
+     :: timed -> skip                         /* the deadline passed (any time) */
+     :: true ->
+        pec_sleep(timed);
+end_park_wait:
+        pec_woken(timed)
+     fi
+  fi;
+  pec_unregister()
+}
+
+/* (R1): the last access to the group; notify park_ec if it passed a registered waiter's target
+ * or a go() is parked */
 inline finish(g) {
   atomic {
     assert(sub[g] > fin[g]);
@@ -275,29 +264,25 @@ inline finish(g) {
     fin[g] = fin[g] + 1
   }
   if
-  :: (pw != 0 && pc) || pb != 0 -> pc = 0; pw = 0; pb = 0; ec_notify_done(); ec_notify_work(true)
+  :: (pw != 0 && pc) || pb != 0 -> pc = 0; pw = 0; pb = 0; ec_notify_park()
   :: else -> pc = 0; pw = 0; pb = 0
   fi
 }
 
+/* group_base::run: skipped if the group (or an ancestor) is stopped; S1's job in group 1 holds
+ * the place until the group is stopped and W's go() has returned */
 inline run_job(g) {
-  ran[g] = ran[g] + 1;                        /* ghost: run, or skipped if stopped[g] */
+#ifndef NO_PARENT_STOP
+  if
+  :: g == 1 && !REQUESTED(1) ->
+end_hold:
+     (REQUESTED(1) && w_left_go)
+  :: else -> skip
+  fi;
+#endif
+  ran[g] = ran[g] + 1;
   finish(g);
   g = 0
-}
-
-/* try_run_one: pop + run; sets ok */
-inline try_run_one(ok) {
-  atomic {
-    if
-    :: len(queue) > 0 -> queue?jg; ok = true
-    :: else -> ok = false
-    fi
-  }
-  if
-  :: ok -> run_job(jg)
-  :: else -> skip
-  fi
 }
 
 /* basic_executor::try_submit for group g; sets ok */
@@ -325,24 +310,24 @@ inline try_submit(g, ok) {
   fi
 }
 
-/* group_base::stop: (T2) seq_cst exchange of the flag, then a seq_cst load of the state word */
+/* group_base::stop: (T2), then (P2): the group's own registrations and parked_below */
 inline stop(g) {
   stopped[g] = true;
-  atomic { pb = blk[g] }
+  atomic { pb = blk[g] + wtr[g] + below[g] }
   if
-  :: pb != 0 -> pb = 0; ec_notify_done(); ec_notify_work(true)
+  :: pb != 0 -> pb = 0; ec_notify_park()
   :: else -> skip
   fi
 }
 
-/* try_go: reserve without blocking, push once; queue_full -> destroy, finish */
+/* try_go: reserve without blocking, push once; queue_full -> destroy, give the place back */
 inline try_go(g) {
-  pc = fin[g];                                /* (A1): the finished count, then the CAS */
+  pc = fin[g];                                /* (A1) */
   atomic {
     if
-    :: stopped[g] -> ok = false                            /* status::stopped */
-    :: !stopped[g] && sub[g] - pc >= lim[g] -> ok = false  /* status::limit_reached */
-    :: !stopped[g] && sub[g] - pc < lim[g] -> sub[g] = sub[g] + 1; ok = true
+    :: REQUESTED(g) -> ok = false
+    :: !REQUESTED(g) && sub[g] - pc >= lim[g] -> ok = false
+    :: !REQUESTED(g) && sub[g] - pc < lim[g] -> sub[g] = sub[g] + 1; ok = true
     fi
   };
   pc = 0;
@@ -351,155 +336,133 @@ inline try_go(g) {
      try_submit(g, ok);
      if
      :: ok -> skip
-     :: else ->                                /* status::queue_full */
-        atomic { ran[g] = ran[g] + 1; acc[g] = acc[g] + 1 }  /* counted as accepted+destroyed */
+     :: else ->
+        atomic { ran[g] = ran[g] + 1; acc[g] = acc[g] + 1 }
         finish(g)
      fi
-  :: else -> skip                              /* refused */
+  :: else -> skip
   fi
 }
 
 proctype worker(byte me) {
-  byte ix, jg, prev_s, pc, pw, pb;
-  bool ok, notified;
+  byte ix, jg, prev_s, prev_p, pc, pw, pb;
+  bool ok;
 end_loop:
   do
-  :: atomic { len(queue) > 0 -> queue?jg } -> run_job(jg)
-  :: atomic { len(queue) == 0 } ->            /* pop failed (spin = 0) */
-     ec_prepare(me);                            /* (E1) */
-     /* (F2) seq_cst fence */
-#ifndef BROKEN_NO_RECHECK
-     atomic {
-       if
-       :: len(queue) > 0 -> queue?jg; ok = true
-       :: else -> ok = false
-       fi
-     }
-#else
-     ok = false;
-#endif
+  :: true ->
      if
-     :: ok -> ec_unregister(me); run_job(jg)
-     :: else -> ec_wait(me, false); notified = false   /* (E2) */
+     :: atomic { len(queue) > 0 -> queue?jg; ok = true }
+     :: atomic { len(queue) == 0 -> ok = false }
+     fi;
+     if
+     :: !ok ->                                /* pop failed (spin = 0) */
+        ec_prepare(me);                       /* (E1) */
+        /* (F2) seq_cst fence */
+#ifndef BROKEN_NO_RECHECK
+        atomic {
+          if
+          :: len(queue) > 0 -> queue?jg; ok = true
+          :: else -> ok = false
+          fi
+        };
+#endif
+        if
+        :: ok -> ec_unregister(me)
+        :: else -> ec_wait(me)                /* (E2) */
+        fi
+     :: else -> skip
+     fi;
+     if
+     :: ok -> ok = false; run_job(jg)
+     :: else -> skip
      fi
   od
 }
 
-/* W: go() into group 1 with limit 1 (blocks while S1's job is outstanding), then wait */
 active proctype waiter() {
-  byte me = W_ID;
-  byte ix, jg, prev_s, pc, pw, pb, s2, sl, f, t;
-  bool ok, notified, armed, timed, gost;
+  byte ix, jg, prev_s, prev_p, pc, pw, pb, s2, sl, f, t;
+  bool ok, timed, gost, helping;
 
-  /* ---- go(): reserve (blocking) ---- */
+  /* ---- go() into group 1: reserve, parking at the limit (help_policy::never: no helping) ---- */
   do
   :: f = fin[1];                              /* (A1) */
      if
-     :: atomic { stopped[1] -> gost = false } -> break                       /* status::stopped */
-     :: atomic { !stopped[1] && sub[1] - f < LIMIT1 -> sub[1] = sub[1] + 1; gost = true } -> break
-     :: atomic { !stopped[1] && sub[1] - f >= LIMIT1 } ->
-     /* block_until_room (k = 0: not inside an own task) */
-     armed = false;
-     do
-     :: f = fin[1];                           /* (A1), then submitted_ */
-        if
-        :: atomic { sub[1] - f < LIMIT1 } -> break   /* room */
-        :: atomic { sub[1] - f >= LIMIT1 && stopped[1] } -> break   /* status::stopped */
-        :: atomic { sub[1] - f >= LIMIT1 && !stopped[1] } ->
-        try_run_one(ok);                      /* help */
-        if
-        :: ok -> skip
-        :: else ->
-           ec_prepare(me);                      /* (E1) on work_ec: helping */
-           atomic { blk[1] = blk[1] + 1; f = fin[1] }   /* (B1) seq_cst RMW + fence */
-           s2 = sub[1] - f;                   /* then submitted_ */
-           if
-           :: s2 < LIMIT1 || stopped[1] -> ec_unregister(me)
-           :: else ->
-              ec_wait(me, false);           /* (E2) */
-              if
-              :: notified -> armed = true; notified = false
-              :: else -> skip
-              fi
-           fi;
-           atomic { assert(blk[1] > 0); blk[1] = blk[1] - 1 }
-        fi
-        fi
-     od;
-#ifndef BROKEN_NO_BATON
-     if
-     :: armed -> ec_notify_work(false)        /* ~baton */
-     :: else -> skip
-     fi
+     :: atomic { REQUESTED(1) -> gost = false } -> break                       /* stopped */
+     :: atomic { !REQUESTED(1) && sub[1] - f < LIMIT1 -> sub[1] = sub[1] + 1; gost = true } -> break
+     :: atomic { !REQUESTED(1) && sub[1] - f >= LIMIT1 } ->
+        pec_prepare();                        /* (E1) on park_ec */
+        atomic { blk[1] = blk[1] + 1; f = fin[1] }      /* (B1) */
+#ifndef BROKEN_NO_ANCESTOR_COUNT
+        below[3] = below[3] + 1;              /* (P1) */
 #endif
+        s2 = sub[1] - f;                      /* then submitted */
+        if
+#ifndef BROKEN_NO_STOP_RECHECK
+        :: s2 < LIMIT1 || REQUESTED(1) -> pec_unregister()                  /* (T3) */
+        :: else -> pec_wait_go()
+#else
+        :: s2 < LIMIT1 -> pec_unregister()
+        :: else -> pec_wait_go()
+#endif
+        fi;
+#ifndef BROKEN_NO_ANCESTOR_COUNT
+        below[3] = below[3] - 1;
+#endif
+        atomic { assert(blk[1] > 0); blk[1] = blk[1] - 1 }
      fi
   od;
+  w_left_go = true;
   assert(sub[1] - fin[1] <= LIMIT1);
-  /* ---- go(): push, helping while the queue is full ---- */
+  /* ---- go(): push; an outside help_policy::never caller waits for room in the queue ---- */
   if
   :: gost ->
      do
      :: try_submit(1, ok);
         if
         :: ok -> break
-        :: else -> try_run_one(ok)            /* help, or pause */
+        :: else -> skip                       /* pause, try again */
         fi
      od
   :: else -> skip
   fi;
 
-  /* ---- wait_until_ns(deadline) then wait() ---- */
+  /* ---- wait_until_ns(deadline) (does not help), then wait() (helps with its own jobs) ---- */
 #ifndef NO_TIMED
   timed = true;
 #endif
 again:
-  armed = false;
+  helping = !timed;
   do
-  :: f = fin[1];                              /* (A1), then submitted_ */
+  :: f = fin[1];                              /* (A1), then submitted */
      if
      :: atomic { sub[1] == f -> assert(ran[1] == acc[1]) } -> break   /* ok */
-     :: atomic { sub[1] != f } ->
-     try_run_one(ok);
-     if
-     :: ok -> skip
-     :: else ->
+     :: atomic { sub[1] != f && helping && queue??[eval(1)] -> queue??eval(1) } ->
+        jg = 1; run_job(jg)                   /* took its own job back (revoke), ran or skipped it */
+     :: atomic { sub[1] != f && !(helping && queue??[eval(1)]) } ->
         if
-        :: timed -> break                     /* deadline passed: status::timeout */
+        :: timed -> break                     /* the deadline passed: status::timeout */
         :: true ->
-           ec_prepare(me);                      /* (E1) on work_ec: helping */
+           pec_prepare();                     /* (E1) on park_ec */
            t = sub[1];                        /* the target */
            atomic { wtr[1] = wtr[1] + 1; tgt[1] = t; f = fin[1] }   /* (A3) */
-           s2 = sub[1];                       /* then submitted_ */
+           below[3] = below[3] + 1;           /* (P1) */
+           s2 = sub[1];                       /* then submitted */
            if
-           :: s2 == f -> ec_unregister(me)
+           :: s2 == f -> pec_unregister()
 #ifndef BROKEN_NO_TARGET_RECHECK
-           :: s2 != f && s2 != t -> ec_unregister(me)   /* target stale: look again */
-           :: s2 != f && s2 == t ->
+           :: s2 != f && s2 != t -> pec_unregister()   /* target stale: look again */
+           :: s2 != f && s2 == t && helping && REQUESTED(1) -> pec_unregister()   /* (T3) */
+           :: s2 != f && s2 == t && !(helping && REQUESTED(1)) -> pec_wait_all(timed)
 #else
-           :: s2 != f ->
+           :: s2 != f && helping && REQUESTED(1) -> pec_unregister()
+           :: s2 != f && !(helping && REQUESTED(1)) -> pec_wait_all(timed)
 #endif
-              try_run_one(ok);
-              if
-              :: ok -> ec_unregister(me)
-              :: else ->
-                 ec_wait(me, timed);        /* (E2) */
-                 if
-                 :: notified -> armed = true; notified = false
-                 :: else -> skip
-                 fi
-              fi
            fi;
+           below[3] = below[3] - 1;
            atomic { assert(wtr[1] > 0); wtr[1] = wtr[1] - 1 }
         fi
      fi
-     fi
   od;
-#ifndef BROKEN_NO_BATON
-  if
-  :: armed -> ec_notify_work(false)           /* ~baton */
-  :: else -> skip
-  fi
-#endif
   if
   :: timed -> timed = false; goto again       /* then wait() without a deadline */
   :: else -> skip
@@ -507,17 +470,17 @@ again:
   w_done = true
 }
 
-/* S1: try_go into group 1, then maybe stop() it; S2: try_go into group 2 */
+/* S1: try_go into group 1 (the job that holds its place); S2: try_go into group 2 */
 proctype submitter(byte g) {
-  byte ix, jg, prev_s, pc, pw, pb, sl;
+  byte ix, jg, prev_s, prev_p, pc, pw, pb, sl;
   bool ok;
-  try_go(g);
-#ifndef NO_STOP
-  if
-  :: g == 1 -> stop(1)
-  :: true -> skip
-  fi
-#endif
+  try_go(g)
+}
+
+/* P: stops group 3, group 1's parent */
+proctype parent_stopper() {
+  byte ix, prev_p, pb;
+  stop(3)
 }
 
 /* Whenever nothing can move: nothing is lost. */
@@ -528,18 +491,22 @@ end_check:
   assert(sub[1] == fin[1] && sub[2] == fin[2]);
   assert(ran[1] == acc[1] && ran[2] == acc[2]);
   assert(w_done);
-  assert(wtr[1] == 0 && blk[1] == 0);
-  assert(wsl == reg[0] + reg[1] + reg[2]);
-  assert(nin == infw[0] + infw[1] + infw[2] && wsl >= nin)
+  assert(wtr[1] == 0 && blk[1] == 0 && below[3] == 0);
+  assert(wsl == reg[0] + reg[1]);
+  assert(nin == infw[0] + infw[1] && wsl >= nin);
+  assert(psl == preg)
 }
 
 init {
   atomic {
-    lim[1] = LIMIT1; lim[2] = 255;
+    lim[1] = LIMIT1; lim[2] = 255; lim[3] = 255;
     run worker(0);
 #if NW > 1
     run worker(1);
 #endif
-    run submitter(1); run submitter(2)
+    run submitter(1); run submitter(2);
+#ifndef NO_PARENT_STOP
+    run parent_stopper()
+#endif
   }
 }

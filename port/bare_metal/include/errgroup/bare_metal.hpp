@@ -12,11 +12,15 @@
 //   errgroup::systick_clock, errgroup::wfi_idle, errgroup::spin_idle
 //
 // How tasks run. Nothing runs a task behind the main loop's back: a task submitted with go() or
-// try_go() sits in the executor's queue until the main loop calls ex.poll(), or until a thread
-// (the main loop is the only one) waits for a group — wait() and a go() blocked at the limit run
-// queued jobs instead of waiting (the core's help_policy::run_queued, the default). So a group
-// with a limit of n never has more than n of its tasks outstanding, and "at once" means "started
-// and not finished", which on one core is at most the nesting depth of waits inside tasks.
+// try_go() sits in the executor's queue until the main loop calls ex.poll() (which runs any
+// group's queued jobs: the main loop's explicit choice), or until the main loop waits for a group
+// — wait() and a go() blocked at the limit run that group's own queued tasks (the core's
+// help_policy::own_tasks, the default; never another group's). A timed wait (wait_for) runs
+// nothing by default: with no workers, give the group help_policy::own_tasks_timed or call
+// ex.poll() before it, or its tasks wait for the next poll(). So a group with a limit of n never
+// has more than n of its tasks outstanding, and "at once" means "started and not finished", which
+// on one core is at most the nesting depth of waits inside tasks (executor_options::max_depth,
+// default 16 here: go() beyond it refuses with status::too_deep).
 //
 //   errgroup::cooperative_executor<32> ex;       // static storage: a global or a static local
 //   errgroup::group<8> g(ex, errgroup::group_options::with_context());
@@ -27,9 +31,10 @@
 // Interrupt handlers may submit with try_go() (never go(), wait() or anything that blocks): the
 // task runs later, on the main loop, from poll() or a wait(). The queue and the group's counters
 // are lock-free, so an interrupt that preempts the main loop half-way through a submit or a pop
-// finds a consistent state (at worst a full cell it reports as status::queue_full). Do not use
-// help_policy::never on this port: with no workers, nobody else would ever run the tasks, and
-// wait() without a deadline would never return.
+// finds a consistent state (at worst a full cell it reports as status::queue_full). An interrupt's
+// submit is not nested in the main loop's task frames (in_interrupt(): IPSR), so it never gets
+// status::too_deep. help_policy::never is refused on this port (asserted): with no workers,
+// nobody else would ever run the tasks.
 //
 // Waiting. With no threads, a waiter's condition can only change in an interrupt handler (a task
 // submitted from an ISR) or never. wait_on() therefore never sleeps unconditionally: it checks
@@ -203,6 +208,17 @@ struct basic_bare_metal_port {
     return ctx;
   }
   static std::uint32_t default_workers() noexcept { return 0; }
+  // An interrupt handler's submit (try_go) is not nested in the main loop's task frames: it skips
+  // the depth check (executor_options::max_depth; default 16 on this port).
+  static bool in_interrupt() noexcept {
+#if defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M'
+    std::uint32_t ipsr;
+    __asm__ __volatile__("mrs %0, ipsr" : "=r"(ipsr));
+    return ipsr != 0;  // the active exception number; 0 in thread mode
+#else
+    return false;
+#endif
+  }
 };
 
 // ---- the executor -------------------------------------------------------------------------------

@@ -75,11 +75,12 @@
 // Clock. now_ns() is the tick count extended to 64 bits with the kernel's own overflow count
 // (vTaskSetTimeOutState), times 1e9 / configTICK_RATE_HZ: its resolution is one tick (1 ms at
 // 1 kHz). A deadline is rounded up to whole ticks, so wait_for(d) returns no earlier than d and at
-// most one tick late (plus, with helping, one job: see group::wait_for).
+// most one tick late (plus, with help_policy::own_tasks_timed, one of the group's own tasks: see
+// group::wait_for).
 //
 // yield() is vTaskDelay(1), not taskYIELD(): the core yields when it must let other tasks make
-// progress (a go() on a full queue with helping off), and taskYIELD only runs tasks of equal
-// priority, so a caller above its workers' priority would spin forever on one core.
+// progress (an outside go() under help_policy::never on a full queue), and taskYIELD only runs
+// tasks of equal priority, so a caller above its workers' priority would spin forever on one core.
 //
 // Workers: priority is ERRGROUP_FREERTOS_DEFAULT_PRIORITY (tskIDLE_PRIORITY + 1) for
 // sched_policy::inherit and options.priority for fifo/round_robin (EINVAL in report().sched_result
@@ -240,9 +241,9 @@ struct freertos_shared {
                                           ? ERRGROUP_FREERTOS_TASK_CONTEXTS
                                           : 1];
   static inline std::atomic<std::uint32_t> context_overflows{0};
-  // Pool exhausted: a context that forbids helping (depth far above the core's helping cap), so
-  // the tasks sharing it never run a job and never push a frame on it.
-  static inline thread_context no_help_context{nullptr, 0x40000000u};
+  // Pool exhausted: a shared context that never runs a task (thread_context::shared), so the
+  // tasks sharing it never push a frame on it: they park instead of helping.
+  static inline thread_context no_help_context{nullptr, 0, /*shared=*/true};
 
   // ---- interrupt frames, one stack per core ----
   static inline std::atomic<freertos_isr_frame*> isr_top[ERRGROUP_FREERTOS_CORES] = {};
@@ -305,6 +306,14 @@ struct basic_freertos_port {
                 "configSTACK_DEPTH_TYPE as a wider type (e.g. uint32_t) in FreeRTOSConfig.h");
 
   static constexpr std::size_t stack_depth = StackDepth;
+  // Every StackDepth shares one blocked-task table, so groups of every freertos executor park on
+  // one event count (a parent's stop() wakes a child's parked task whatever its executor).
+  using parking_family = detail::freertos_shared;
+  // executor_options::max_depth by default: nested task frames on one task's stack. Size a
+  // waiting task's stack for it (README, "FreeRTOS": stack per frame).
+  static constexpr std::uint32_t default_max_depth = 16;
+  // Inside try_go_from_isr: the submit is not nested in the interrupted task's frames.
+  static bool in_interrupt() noexcept { return detail::freertos_shared::current_isr() != nullptr; }
   static constexpr auto depth_arg = static_cast<configSTACK_DEPTH_TYPE>(StackDepth);
 
   struct thread_handle {

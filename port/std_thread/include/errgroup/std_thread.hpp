@@ -8,10 +8,11 @@
 //   errgroup::boost_thread_executor<QueueCapacity = 1024>  Boost.Lockfree queue backend
 //   errgroup::inline_executor                      runs each task on the submitting thread
 //
-// Why the ring is the default: in the same benchmark runs (bench/, 2-core VM) it cost 300-350 ns
-// per empty task against Boost.Lockfree's 500-540 (W1), 400 vs 570 ns submit-to-start (W2 warm
-// p50), and it runs clean under ThreadSanitizer with no suppression (Boost.Lockfree's optimistic
-// node reads are reported inside Boost: boostorg/lockfree#78).
+// Why the ring is the default: in the same benchmark runs it costs a fraction of Boost.Lockfree's
+// per task (bench/reference/, workloads W1-W4), it can look at its oldest entry (so a waiter takes
+// its own group's oldest task cheaply, and a full queue frees taken-back entries), and it runs
+// clean under ThreadSanitizer with no suppression (Boost.Lockfree's optimistic node reads are
+// reported inside Boost: boostorg/lockfree#78).
 //
 // Linux only for now: parking needs futex(2) with an absolute CLOCK_MONOTONIC timeout. Porting to
 // another OS means another wait_on/wake pair (e.g. __ulock_wait on macOS, WaitOnAddress on
@@ -111,6 +112,10 @@ struct std_thread_port {
   }
 
   static constexpr bool fine_clock = true;  // vDSO clock_gettime: executor_options::spin_us applies
+  // executor_options::max_depth by default: nested task frames per thread. Each frame costs the
+  // library's few hundred bytes of stack plus the task's own (README: "Stack"), well inside the
+  // 8 MB a Linux thread gets by default.
+  static constexpr std::uint32_t default_max_depth = 4096;
   static std::uint64_t now_ns() noexcept {
     timespec ts{};
     clock_gettime(CLOCK_MONOTONIC, &ts);  // vDSO: no system call
