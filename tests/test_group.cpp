@@ -1307,7 +1307,7 @@ using manual_executor =
     errgroup::basic_executor<manual_clock_port, errgroup::mpmc_ring<errgroup::job*, 64>>;
 }  // namespace
 
-TEST_CASE("own_tasks_timed: the waiter starts no task once the clock reached the deadline; it is "
+TEST_CASE("own_tasks_timed: the waiter starts no task once the clock reached the deadline, and it is "
           "late by less than one task",
           "[group][deadline]") {
   // Exact, on a clock only the tasks move: each task advances it by 2 ms. The deadline is 5 ms
