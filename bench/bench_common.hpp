@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // bench/bench_common.hpp — pieces every benchmark binary shares: a TSC clock calibrated to ns, an
 // allocation-free log-linear latency histogram, the heap-call counter (defined in heap_count.cpp),
 // a futex, a counting latch for peers that have no wait(), calibrated ~1 us of work, and the
@@ -57,7 +58,8 @@ inline void cpu_relax() noexcept {
 inline std::uint64_t mono_ns() noexcept {
   timespec ts{};
   clock_gettime(CLOCK_MONOTONIC, &ts);
-  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u + static_cast<std::uint64_t>(ts.tv_nsec);
+  return static_cast<std::uint64_t>(ts.tv_sec) * 1000000000u +
+         static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
 // Raw timestamp: the TSC on x86 (constant and synchronised across cores on this VM: constant_tsc,
@@ -163,7 +165,8 @@ inline void futex_wait(std::atomic<std::uint32_t>& w, std::uint32_t expected) no
           nullptr, 0);
 }
 inline void futex_wake(std::atomic<std::uint32_t>& w, int n) noexcept {
-  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&w), FUTEX_WAKE_PRIVATE, n, nullptr, nullptr, 0);
+  syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&w), FUTEX_WAKE_PRIVATE, n, nullptr, nullptr,
+          0);
 }
 
 // A counting latch for peers without a wait(): [waiter bit][count: 31 bits]. The waiter spins, then

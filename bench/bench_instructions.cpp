@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // bench/bench_instructions.cpp — deterministic instructions per task on the submit + complete
 // path, counted by valgrind --tool=callgrind (instructions, not time: stable on a noisy VM).
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // bench/bench_latency.cpp — W2 dispatch latency, W3 cancellation latency, and the floors they are
 // judged against (cross-core cache-line round trip, futex wake round trip), with heap calls per
 // task for each. Every sample goes into an allocation-free log-linear histogram; implementations
@@ -18,10 +19,10 @@
 //   idle: 3 ms sleep before each sample, so every worker has parked.
 // W3: n tasks that poll the stop token; task 0 fails once all n are submitted; time from its
 //   failure to wait() returning (the other running task must notice, the queued ones be skipped).
+#include <time.h>
 #include <cerrno>
 #include <cmath>
 #include <string>
-#include <time.h>
 
 #include "impls.hpp"
 
@@ -306,7 +307,8 @@ row make_row(const char* name, bool with_w3) {
   r.name = name;
   r.w2 = [](int s, long idle, w2_result& res) { w2_samples(instance<Impl>(), s, idle, res); };
   r.w2_heap = [] { return w2_heap(instance<Impl>()); };
-  if constexpr (!std::is_same<Impl, std_async>::value && !std::is_same<Impl, thread_per_task>::value) {
+  if constexpr (!std::is_same<Impl, std_async>::value &&
+                !std::is_same<Impl, thread_per_task>::value) {
     if (with_w3) {
       r.w3 = [](std::uint32_t n, int s, histogram& h) { w3_samples(instance<Impl>(), n, s, h); };
       r.w3_heap = [](std::uint32_t n) { return w3_heap(instance<Impl>(), n); };
@@ -336,7 +338,8 @@ int main(int argc, char** argv) {
   bool run_w2 = true, run_w3 = true;  // --only: one workload, for development (floors always run)
   for (int i = 1; i < argc; ++i) {
     if (!std::strcmp(argv[i], "--out") && i + 1 < argc) out_path = argv[++i];
-    else if (!std::strcmp(argv[i], "--scale") && i + 1 < argc) g_scale = std::atof(argv[++i]);
+    else if (!std::strcmp(argv[i], "--scale") && i + 1 < argc)
+      g_scale = std::atof(argv[++i]);
     else if (!std::strcmp(argv[i], "--only") && i + 1 < argc) {
       const char* w = argv[++i];
       run_w2 = !std::strcmp(w, "w2");
@@ -354,7 +357,8 @@ int main(int argc, char** argv) {
   calibrate_clock();
   calibrate_work();
   const double pns = pause_ns();
-  std::fprintf(stderr, "bench latency: %u cores, %u pool workers; TSC %.4f ns/tick; pause %.1f ns "
+  std::fprintf(stderr,
+               "bench latency: %u cores, %u pool workers; TSC %.4f ns/tick; pause %.1f ns "
                "(errgroup's default spin budget of 2000 pauses ~ %.0f us)\n",
                cores(), pool_workers(), ns_per_tick(), pns, pns * 2000 / 1000);
 
@@ -426,7 +430,6 @@ int main(int argc, char** argv) {
     print("warm submit->start", nopark_warm.submit_start);
     print("idle submit->start", nopark_idle.submit_start);
     print("idle submit cost", nopark_idle.submit_cost);
-
   }
   if (run_w3) {
     // W3: 5 reps x 60 rounds per pool and n.
@@ -444,11 +447,11 @@ int main(int argc, char** argv) {
         for (int k = 0; k < 2; ++k) r.heap_w3[k] = r.w3_heap(ns[k]);
     for (row& r : rows)
       if (r.w3) {
-        std::fprintf(stderr, " %s (heap allocs per task: %.3g / %.3g)\n", r.name, r.heap_w3[0], r.heap_w3[1]);
+        std::fprintf(stderr, " %s (heap allocs per task: %.3g / %.3g)\n", r.name, r.heap_w3[0],
+                     r.heap_w3[1]);
         print("n=256", r.w3h[0]);
         print("n=4096", r.w3h[1]);
       }
-
   }
   section("done");
   // JSON

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // bench/bench_throughput.cpp — W1 fork-join throughput and W4 limit, with W5 heap calls per task,
 // on Google Benchmark. Every implementation is a persistent pool (created on first use, outside
 // the timed loop). Run with repetitions and random interleaving (the defaults below) and read the
@@ -32,9 +33,13 @@ struct work_task {
 template <class Impl, class F>
 void set_heap_counters(benchmark::State& st, Impl& im, std::uint32_t n, const F& f, bool limited) {
   // one warm-up round (pools' lazy per-thread caches fill here), then one counted round
-  if (limited) im.limited(n, 2, f); else im.fork_join(n, f);
+  if (limited) im.limited(n, 2, f);
+  else
+    im.fork_join(n, f);
   heap_scope hs;
-  if (limited) im.limited(n, 2, f); else im.fork_join(n, f);
+  if (limited) im.limited(n, 2, f);
+  else
+    im.fork_join(n, f);
   const heap_count c = hs.stop();
   st.counters["tasks"] = n;
   st.counters["allocs_per_task"] = static_cast<double>(c.allocs) / n;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // bench/heap_count.cpp — W5: count every heap call on every thread while bench::heap_counting is
 // set. Global operator new/delete are replaced, and malloc/calloc/realloc/free are interposed over
 // glibc's (so peers that call malloc directly, e.g. pthread bookkeeping or oneTBB's allocator
@@ -77,10 +78,16 @@ void* operator new[](std::size_t n) {
   if (void* p = std::malloc(n == 0 ? 1 : n)) return p;
   throw std::bad_alloc();
 }
-void* operator new(std::size_t n, const std::nothrow_t&) noexcept { return std::malloc(n == 0 ? 1 : n); }
-void* operator new[](std::size_t n, const std::nothrow_t&) noexcept { return std::malloc(n == 0 ? 1 : n); }
+void* operator new(std::size_t n, const std::nothrow_t&) noexcept {
+  return std::malloc(n == 0 ? 1 : n);
+}
+void* operator new[](std::size_t n, const std::nothrow_t&) noexcept {
+  return std::malloc(n == 0 ? 1 : n);
+}
 void* operator new(std::size_t n, std::align_val_t a) {
-  if (void* p = aligned_alloc(static_cast<std::size_t>(a), (n + static_cast<std::size_t>(a) - 1) & ~(static_cast<std::size_t>(a) - 1))) return p;
+  if (void* p = aligned_alloc(static_cast<std::size_t>(a), (n + static_cast<std::size_t>(a) - 1) &
+                                                               ~(static_cast<std::size_t>(a) - 1)))
+    return p;
   throw std::bad_alloc();
 }
 void* operator new[](std::size_t n, std::align_val_t a) { return operator new(n, a); }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // bench/impls.hpp — every implementation behind one small interface, so each workload is written
 // once. All pools are persistent: constructed before any timed region, with the same worker count
 // (cores - 1 workers; the caller helps where the library lets it: errgroup, oneTBB, ideal).
@@ -288,7 +289,8 @@ struct std_async {
   template <class F>
   void fork_join(std::uint32_t n, const F& f) {
     futs.clear();
-    for (std::uint32_t i = 0; i < n; ++i) futs.push_back(std::async(std::launch::async, [&f] { f(); }));
+    for (std::uint32_t i = 0; i < n; ++i)
+      futs.push_back(std::async(std::launch::async, [&f] { f(); }));
     for (auto& x : futs) x.get();
   }
   template <class F>

@@ -1,4 +1,5 @@
 #!/usr/bin/env python3
+# SPDX-License-Identifier: BSL-1.0
 """bench/report.py - merge the benchmark outputs into one table, bench-results.json and an SVG.
 
 Python standard library only. Called by scripts/bench:
@@ -325,8 +326,8 @@ def main():
                   % (s["group16"], s["group16"] / 16, s["group256"], s["group256"] / 256,
                      s["group4096"], s["group4096"] / 4096))
 
-    # Targets (issue 5)
-    print("\nTargets (issue 5), from this run:")
+    # Targets
+    print("\nTargets, from this run:")
     targets = []
 
     def t(name, ok, detail):

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // examples/audio_voices.cpp — the real-time pattern: fan out per block, wait with a deadline.
 //
 // A simulated audio callback renders 16 voices (sine and band-limited saw oscillators) in blocks
@@ -71,7 +72,7 @@ constexpr std::uint64_t deadline_ns =
     static_cast<std::uint64_t>(block_frames * 1000000000.0 / sample_rate);  // 2'666'666 ns
 constexpr std::size_t max_blocks = 2000;
 std::size_t block_count = max_blocks;  // argv[1] may ask for fewer (the ctest run: 500)
-constexpr int saw_partials = 24;  // band-limited saw: sum of the first 24 harmonics
+constexpr int saw_partials = 24;       // band-limited saw: sum of the first 24 harmonics
 constexpr double two_pi = 6.283185307179586476925286766559;
 
 enum class waveform : std::uint8_t { sine, saw };
@@ -139,8 +140,8 @@ void init_voices() {
 
 struct run_result {
   std::size_t blocks = 0;
-  std::size_t misses = 0;          // wait_for returned status::timeout
-  std::size_t first_miss = 0;      // block index of the first miss (if any)
+  std::size_t misses = 0;           // wait_for returned status::timeout
+  std::size_t first_miss = 0;       // block index of the first miss (if any)
   std::uint64_t worst_late_ns = 0;  // longest wait() after a miss
   // Blocks that took longer than the deadline, misses included. wait_for returns ok, not timeout,
   // whenever every voice is done when it looks, so a block can run over without a timeout: the
@@ -220,11 +221,12 @@ int main(int argc, char** argv) {
   // Built once, before the first callback: starts the workers (default count: cores - 1, since
   // the callback thread helps) and pre-builds the group's 16 task slots.
   errgroup::thread_executor<> ex;
-  errgroup::group_options opts;  // keep_going
+  errgroup::group_options opts;                        // keep_going
   opts.help = errgroup::help_policy::own_tasks_timed;  // the callback renders its own voices too
   errgroup::group<voice_count> voices(ex, opts);
 
-  const std::uint64_t allocs_before = g_allocations.load(std::memory_order_relaxed);  // relaxed: same thread
+  const std::uint64_t allocs_before =
+      g_allocations.load(std::memory_order_relaxed);  // relaxed: same thread
   const run_result r = run_threaded(voices, ex);
   const std::uint64_t allocs_in_loop =
       g_allocations.load(std::memory_order_relaxed) - allocs_before;  // relaxed: same thread
@@ -245,8 +247,7 @@ int main(int argc, char** argv) {
   std::printf("blocks:          %zu\n", r.blocks);
   std::printf("block time (us): p50 %.1f  p99 %.1f  max %.1f\n", to_us(p50), to_us(p99),
               to_us(worst));
-  if (r.misses == 0)
-    std::printf("deadline misses: 0 (wait_for never returned timeout)\n");
+  if (r.misses == 0) std::printf("deadline misses: 0 (wait_for never returned timeout)\n");
   else
     std::printf("deadline misses: %zu (wait_for returned timeout; first at block %zu; then "
                 "waited up to %.1f us more before reusing the voice buffers)\n",

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // examples/fetch_pages.cpp — Go's errgroup "JustErrors" example, without the internet.
 //
 // Go's version (golang.org/x/sync/errgroup, example_test.go):
@@ -81,10 +82,10 @@ errgroup::error make_error(fetch_errc c) noexcept {
   return errgroup::error{static_cast<std::int32_t>(c), fetch_domain};
 }
 
-constexpr int poll_slice_ms = 10;          // every blocking call is a poll() of at most this long
-constexpr int fetch_timeout_ms = 5000;     // client: give up on a response after this
+constexpr int poll_slice_ms = 10;           // every blocking call is a poll() of at most this long
+constexpr int fetch_timeout_ms = 5000;      // client: give up on a response after this
 constexpr int server_io_timeout_ms = 2000;  // server: give up on a silent client after this
-constexpr int slow_page_delay_ms = 3000;   // server: how long the slow pages take
+constexpr int slow_page_delay_ms = 3000;    // server: how long the slow pages take
 
 std::uint64_t now_ms() noexcept { return errgroup::std_thread_port::now_ns() / 1000000u; }
 
@@ -292,13 +293,13 @@ struct fetch_job {
   const char* path = "";
   std::uint16_t port = 0;
   // Results.
-  bool started = false;     // the task ran (false: skipped because the group stopped first)
-  bool saw_stop = false;    // the task noticed stop_token::stop_requested() and gave up
-  int http_status = 0;      // 0 if no status line was received
+  bool started = false;   // the task ran (false: skipped because the group stopped first)
+  bool saw_stop = false;  // the task noticed stop_token::stop_requested() and gave up
+  int http_status = 0;    // 0 if no status line was received
   std::size_t body_bytes = 0;
   std::uint64_t elapsed_ms = 0;
   errgroup::error result{};
-  char buf[16 * 1024];      // the raw response
+  char buf[16 * 1024];  // the raw response
 };
 
 // Parses "HTTP/1.x NNN ..." and the body's length; checks Content-Length when present.
@@ -333,7 +334,8 @@ errgroup::error fetch(fetch_job& j, errgroup::stop_token st) noexcept {
     return make_error(fetch_errc::connect_failed);
   }
   char req[320];
-  const int n = std::snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", j.path);
+  const int n =
+      std::snprintf(req, sizeof req, "GET %s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n", j.path);
   const auto stopped = [&] {
     if (!st.stop_requested()) return false;
     j.saw_stop = true;
@@ -462,9 +464,11 @@ int main() {
     errgroup::error err = run_round(g, round1, 3, &ms);
     for (const fetch_job& j : round1) print_job(j);
     if (!err) std::printf("all pages fetched\n");
-    else std::printf("wait() -> %s %d: %s\n", err.domain().name, err.code(), err.message());
+    else
+      std::printf("wait() -> %s %d: %s\n", err.domain().name, err.code(), err.message());
     expect(!err, "round 1: wait() should succeed");
-    for (const fetch_job& j : round1) expect(j.http_status == 200 && j.body_bytes > 0, "round 1: 200 + body");
+    for (const fetch_job& j : round1)
+      expect(j.http_status == 200 && j.body_bytes > 0, "round 1: 200 + body");
 
     // A group keeps its error and stop state until reset() (the carry-over rule); reset() starts a
     // new round and refuses with status::busy while tasks are outstanding.
@@ -497,13 +501,14 @@ int main() {
     errgroup::group<4> g(ex, errgroup::group_options::with_context());
 
     std::printf("\nround 3: group_options::with_context(); two slow pages (%d ms) and a missing "
-                "one\n", slow_page_delay_ms);
+                "one\n",
+                slow_page_delay_ms);
     const char* const paths3[] = {"/slow/report.html", "/slow/archive.html", "/missing.html"};
     init_jobs(round3, paths3, 3, server.port());
     const errgroup::error err = run_round(g, round3, 3, &ms);
     for (const fetch_job& j : round3) print_job(j);
-    std::printf("wait() -> %s %d: %s (the first error, not the cancellations)\n",
-                err.domain().name, err.code(), err.message());
+    std::printf("wait() -> %s %d: %s (the first error, not the cancellations)\n", err.domain().name,
+                err.code(), err.message());
     const errgroup::error not_found{404, http_domain};
     expect(err == not_found, "round 3: wait() should return http 404");
     std::printf("wait() returned well before the slow pages' %d ms: %s\n", slow_page_delay_ms,
@@ -522,8 +527,7 @@ int main() {
              "round 3: a slow fetch should see stop_requested() (or be skipped)");
     }
     const errgroup::group_base::statistics st = g.stats();
-    std::printf("stats: %llu run, %llu skipped\n",
-                static_cast<unsigned long long>(st.tasks_run),
+    std::printf("stats: %llu run, %llu skipped\n", static_cast<unsigned long long>(st.tasks_run),
                 static_cast<unsigned long long>(st.tasks_skipped));
   }
 

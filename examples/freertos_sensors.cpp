@@ -1,18 +1,22 @@
+// SPDX-License-Identifier: BSL-1.0
 // examples/freertos_sensors.cpp — read N sensors at once on FreeRTOS, with a deadline; the first
-// bad sensor cancels the others.
+// bad sensor cancels the others, and a stop aborts a read blocked in its "driver" at once.
 //
-// Four simulated sensors (each "conversion" is a few ticks of vTaskDelay, standing in for an I2C/SPI
-// transfer that blocks the task) are read by worker tasks of an errgroup::freertos_executor, all
-// storage static: the executor holds the worker stacks and TCBs, the group holds the tasks.
+// Four simulated sensors are read by worker tasks of an errgroup::freertos_executor, all storage
+// static: the executor holds the worker stacks and TCBs, the group holds the tasks. A read blocks
+// on a task notification, as a driver waits for its bus-transfer-complete interrupt (here the
+// conversion time is the wait's timeout). It never polls: an errgroup::stop_callback gives the
+// notification when the group stops, from the thread that stops it, so the read returns at once
+// (Go: select on <-ctx.Done()).
 // Per round, the sensor task:
-//   1. go()es one read per sensor into a group made with with_context(): the first error stops the
-//      group, and the other reads see it through their stop_token and give up early. The group
-//      does not help (help_policy::never): a waiter that ran a hung read itself would miss its
-//      own deadline,
-//   2. wait_for(a deadline in kernel ticks); on timeout it stops the group (cancelling the reads
-//      still running) and waits for them to return before it touches the results.
-// Round 1: every sensor answers. Round 2: sensor 2 reports a CRC error after 2 ms; the slow ones are
-// cancelled. Round 3: sensor 3 hangs; the 300 ms deadline cancels it.
+//   1. makes a group with with_context() (the first error stops it) and a deadline,
+//      stop_after(300 ms) (Go: context.WithTimeout): at the deadline the group stops itself,
+//      with errc::deadline_exceeded as its error. The group does not help
+//      (help_policy::never): the sensor task only watches, so it notices the deadline on time;
+//   2. go()es one read per sensor and wait()s: every read has returned before it touches the
+//      results.
+// Round 1: every sensor answers. Round 2: sensor 2 reports a CRC error after ~25 ms; the slow one
+// is aborted. Round 3: sensor 3 hangs; the deadline aborts it.
 //
 // Builds against the real kernel (the main() below creates the task and starts the scheduler; on
 // the host's GCC/Posix port vTaskEndScheduler() returns from it) and against the FreeRTOS test
@@ -30,10 +34,13 @@ namespace {
 
 constexpr int sensor_count = 4;
 
-enum sensor_code : std::int32_t { crc_error = 1, cancelled = 2 };
-constexpr errgroup::error_domain sensor_domain{"sensor", [](std::int32_t c) noexcept -> const char* {
-  return c == crc_error ? "CRC error" : c == cancelled ? "cancelled" : "sensor error";
-}};
+enum sensor_code : std::int32_t { crc_error = 1, cancelled = 2, no_callback = 3 };
+constexpr errgroup::error_domain sensor_domain{
+    "sensor", [](std::int32_t c) noexcept -> const char* {
+      return c == crc_error ? "CRC error" : c == cancelled ? "cancelled" : "sensor error";
+    }};
+
+constexpr UBaseType_t driver_notify_index = 0;  // errgroup parks on the last index, not this one
 
 struct sensor {
   int id;
@@ -41,14 +48,18 @@ struct sensor {
   bool fails;                   // report a CRC error half-way
   std::int32_t value;
   bool done;
-  // Reads in 1-tick steps, checking for cancellation between them (as a driver would between
-  // bus transfers).
   errgroup::error read(errgroup::stop_token st) {
-    for (TickType_t t = 0; t < conversion_ticks; ++t) {
-      if (st.stop_requested()) return errgroup::error(cancelled, sensor_domain);
-      if (fails && t == conversion_ticks / 2) return errgroup::error(crc_error, sensor_domain);
-      vTaskDelay(1);
-    }
+    const TaskHandle_t me = xTaskGetCurrentTaskHandle();
+    (void)ulTaskNotifyTakeIndexed(driver_notify_index, pdTRUE, 0);  // drop a stale abort
+    // What the group's stop does to this read: wake it, from the stopping thread.
+    errgroup::stop_callback abort(
+        [me]() noexcept { xTaskNotifyGiveIndexed(me, driver_notify_index); });
+    if (abort.arm(st) != errgroup::status::ok) return errgroup::error(no_callback, sensor_domain);
+    // The "transfer": blocks until it completes (the timeout here) or the abort comes.
+    const TickType_t ticks = fails ? conversion_ticks / 2 : conversion_ticks;
+    if (ulTaskNotifyTakeIndexed(driver_notify_index, pdTRUE, ticks) != 0 || st.stop_requested())
+      return errgroup::error(cancelled, sensor_domain);
+    if (fails) return errgroup::error(crc_error, sensor_domain);
     value = 1000 + id;
     done = true;
     return {};
@@ -60,12 +71,11 @@ errgroup::freertos_executor<8, sensor_count> executor([] {
   errgroup::executor_options o;
   o.workers = sensor_count;  // one task per sensor: the reads block, so they overlap
   o.name = "sensor";
-  o.spin = 0;                // nothing to gain from spinning on one core
+  o.spin = 0;  // nothing to gain from spinning on one core
   return o;
 }());
 
 struct outcome {
-  errgroup::status st;
   errgroup::error err;
   int completed;
 };
@@ -75,14 +85,12 @@ outcome read_all(TickType_t deadline_ticks) {
   errgroup::group_options o = errgroup::group_options::with_context();
   o.help = errgroup::help_policy::never;  // a hard deadline: never run a (slow) read ourselves
   errgroup::group<sensor_count> g(executor, o);
+  if (g.stop_after(errgroup::freertos_ticks(deadline_ticks)) != errgroup::status::ok) return {};
   for (sensor& s : sensors)
     if (g.go([&s](errgroup::stop_token st) { return s.read(st); }) != errgroup::status::ok) break;
-  outcome r{g.wait_for(errgroup::freertos_ticks(deadline_ticks)), {}, 0};
-  if (r.st == errgroup::status::timeout) g.stop();  // cancel the reads still running
-  r.err = g.wait();  // before touching `sensors`: every read has returned
+  outcome r{g.wait(), 0};  // every read has returned: `sensors` is ours again
   for (const sensor& s : sensors) r.completed += s.done ? 1 : 0;
-  std::printf("  %s after deadline %lu ticks: %s (%s), %d/%d sensors read\n",
-              r.st == errgroup::status::ok ? "done" : "timeout",
+  std::printf("  deadline %lu ticks: %s (%s), %d/%d sensors read\n",
               static_cast<unsigned long>(deadline_ticks), r.err ? "error" : "ok",
               r.err ? r.err.message() : "-", r.completed, sensor_count);
   return r;
@@ -98,19 +106,19 @@ int run_demo() {
   std::printf("round 1: all sensors healthy\n");
   const outcome a = read_all(deadline);
 
-  sensors[2].fails = true;  // CRC error after ~25 ms; sensor 3 (65 ms) is cancelled by it
+  sensors[2].fails = true;  // CRC error after ~25 ms; sensor 3 (65 ms) is aborted by it
   std::printf("round 2: sensor 2 fails\n");
   const outcome b = read_all(deadline);
 
   sensors[2].fails = false;
-  sensors[3].conversion_ticks = pdMS_TO_TICKS(10000);  // hangs: the deadline cancels it
+  sensors[3].conversion_ticks = pdMS_TO_TICKS(10000);  // hangs: the deadline aborts it
   std::printf("round 3: sensor 3 hangs\n");
   const outcome c = read_all(deadline);
 
-  const bool ok = a.st == errgroup::status::ok && !a.err && a.completed == sensor_count &&
+  const bool ok = !a.err && a.completed == sensor_count &&
                   b.err == errgroup::error(crc_error, sensor_domain) && !sensors[3].done &&
-                  c.st == errgroup::status::timeout && c.completed == sensor_count - 1 &&
-                  c.err == errgroup::error(cancelled, sensor_domain);
+                  c.completed == sensor_count - 1 &&
+                  c.err == errgroup::error(errgroup::errc::deadline_exceeded);
   std::printf("%s\n", ok ? "OK" : "FAILED");
   return ok ? 0 : 1;
 }

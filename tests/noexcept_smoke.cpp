@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Built with -fno-exceptions -fno-rtti: the core and the std_thread port compile and behave.
 // Exit code 0 on success; prints what failed otherwise.
 // Also the users' default configuration: counters compiled out (the other tests turn them on).
@@ -9,12 +10,12 @@
 
 #include <errgroup/std_thread.hpp>
 
-#define CHECK(c)                                           \
-  do {                                                     \
-    if (!(c)) {                                            \
-      std::printf("noexcept_smoke: FAILED: %s\n", #c);     \
-      return 1;                                            \
-    }                                                      \
+#define CHECK(c)                                       \
+  do {                                                 \
+    if (!(c)) {                                        \
+      std::printf("noexcept_smoke: FAILED: %s\n", #c); \
+      return 1;                                        \
+    }                                                  \
   } while (0)
 
 int main() {
@@ -28,7 +29,8 @@ int main() {
         return (round % 10 == 0 && i == 3) ? errgroup::error(round + 1) : errgroup::error{};
       });
       // with_context: once task 3 of a failing round has failed, the group refuses new tasks.
-      CHECK(s == errgroup::status::ok || (round % 10 == 0 && i > 3 && s == errgroup::status::stopped));
+      CHECK(s == errgroup::status::ok ||
+            (round % 10 == 0 && i > 3 && s == errgroup::status::stopped));
     }
     const errgroup::error e = g.wait();
     CHECK(static_cast<bool>(e) == (round % 10 == 0));

@@ -1,8 +1,11 @@
+# SPDX-License-Identifier: BSL-1.0
 # Packaging, header-alone and compile-failure checks. include()d at the end of tests/CMakeLists.txt
 # (tests directory scope; errgroup::errgroup, errgroup::std_thread, errgroup_dev_flags exist).
 #
-#   header_alone        every public header compiles on its own (twice: as is, and with
-#                       -fno-exceptions -fno-rtti), as part of `all`, with -Werror
+#   header_alone        every public header compiles on its own, and all of them together
+#                       (tests/strict/all_headers.cpp), twice (as is; and with statistics on,
+#                       -fno-exceptions -fno-rtti), as part of `all`, under the strict warning
+#                       flags below with -Werror
 #   compile_fail_*      a too-large task and a task returning int fail with the static_assert's
 #                       text; compile_fail_control proves the same setup compiles otherwise
 #   consumer_*          an outside project uses the package via find_package (after installing
@@ -35,14 +38,25 @@ foreach(_rel IN LISTS _headers)
   list(APPEND _header_tus "${_tu}")
 endforeach()
 
-add_library(errgroup_header_alone OBJECT ${_header_tus})
-add_library(errgroup_header_alone_noexcept OBJECT ${_header_tus})
+set(ERRGROUP_HEADER_TUS ${_header_tus})
+
+# The flags studios build with (not errgroup_dev_flags, which relaxes -Wsign-conversion for the
+# tests): every header alone, and all_headers.cpp, which includes them together and instantiates
+# what a user instantiates (a template warns only when instantiated). tests/strict/strict.cmake
+# runs the same files through the other compiler.
+set(ERRGROUP_STRICT_WARNINGS -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion
+  -Wold-style-cast -Wnon-virtual-dtor -Woverloaded-virtual -Werror)
+set(_strict_tus ${_header_tus} ${CMAKE_CURRENT_SOURCE_DIR}/strict/all_headers.cpp)
+add_library(errgroup_header_alone OBJECT ${_strict_tus})
+add_library(errgroup_header_alone_noexcept OBJECT ${_strict_tus})
 foreach(_t errgroup_header_alone errgroup_header_alone_noexcept)
   # std_thread brings the core, Threads and Boost::headers (for queue/boost_lockfree.hpp).
-  target_link_libraries(${_t} PRIVATE errgroup::std_thread errgroup::bare_metal errgroup_dev_flags)
-  target_compile_options(${_t} PRIVATE -Werror)
+  target_link_libraries(${_t} PRIVATE errgroup::std_thread errgroup::bare_metal)
+  target_compile_options(${_t} PRIVATE ${ERRGROUP_STRICT_WARNINGS})
 endforeach()
+# The second build: statistics on, no exceptions, no RTTI.
 target_compile_options(errgroup_header_alone_noexcept PRIVATE -fno-exceptions -fno-rtti)
+target_compile_definitions(errgroup_header_alone_noexcept PRIVATE ERRGROUP_STATS=1)
 
 # Built with `all` already; as a test it also reports a header that stopped being self-contained.
 add_test(NAME header_alone

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The audio thread's work, shared by the two real-time proofs (tests/test_realtime.cpp: seccomp,
 // g++; tests/effects/rtsan_realtime.cpp: RealtimeSanitizer, clang 20+): rounds of fan-out, first
 // error, stop, limit and deadline waits on one group. Counters are atomics the caller owns (the

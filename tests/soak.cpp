@@ -1,5 +1,6 @@
+// SPDX-License-Identifier: BSL-1.0
 // Soak test: random mixes of every group operation across several groups on ONE executor, for a
-// chosen time, on both hosted executors (issue 6).
+// chosen time, on both hosted executors.
 //
 //   soak [seconds = 20] [seed = time]      ctest runs 20 s (10 s per executor); hours on demand
 //
@@ -50,15 +51,15 @@ struct probe {
   ~probe() { g_live.fetch_sub(1, std::memory_order_relaxed); }
 };
 
-#define SOAK_CHECK(cond)                                                                  \
-  do {                                                                                    \
-    g_checks.fetch_add(1, std::memory_order_relaxed);                                     \
-    if (!(cond)) {                                                                        \
+#define SOAK_CHECK(cond)                                                                      \
+  do {                                                                                        \
+    g_checks.fetch_add(1, std::memory_order_relaxed);                                         \
+    if (!(cond)) {                                                                            \
       std::fprintf(stderr, "soak: invariant failed: %s (%s:%d) driver %d round %ld\n", #cond, \
-                   __FILE__, __LINE__, d.id, d.round);                                    \
-      std::fflush(stderr);                                                                \
-      std::abort();                                                                       \
-    }                                                                                     \
+                   __FILE__, __LINE__, d.id, d.round);                                        \
+      std::fflush(stderr);                                                                    \
+      std::abort();                                                                           \
+    }                                                                                         \
   } while (0)
 
 using group_t = errgroup::group<16>;
@@ -69,7 +70,7 @@ struct driver {
   long round = 0;
   errgroup::executor_base* ex = nullptr;
   std::optional<group_t> g;
-  int limit = 0;  // 0: none
+  int limit = 0;                 // 0: none
   std::atomic<int> accepted{0};  // nested submissions add here
   std::atomic<int> ran{0}, running{0}, high{0};
   std::atomic<int> nested_rounds{0};
@@ -118,8 +119,7 @@ struct task {
           const status st = g.try_go(task{d, 0, 0, {}});
           if (st == status::ok) d->accepted.fetch_add(1, std::memory_order_relaxed);
           else if (!(st == status::limit_reached || st == status::capacity_full ||
-                     st == status::queue_full || st == status::stopped ||
-                     st == status::closed)) {
+                     st == status::queue_full || st == status::stopped || st == status::closed)) {
             std::fprintf(stderr, "soak: nested go/try_go returned %d\n", static_cast<int>(st));
             std::abort();
           }
@@ -176,7 +176,7 @@ void one_round(driver& d, std::mt19937& rng) {
   o.on_error = pick(3) == 0 ? errgroup::on_error::stop : errgroup::on_error::keep_going;
   {
     const int hp = pick(4);
-    o.help = hp == 0 ? errgroup::help_policy::never
+    o.help = hp == 0   ? errgroup::help_policy::never
              : hp == 1 ? errgroup::help_policy::own_tasks_timed
                        : errgroup::help_policy::own_tasks;
   }
@@ -207,14 +207,14 @@ void one_round(driver& d, std::mt19937& rng) {
       // go() may block at the limit; with a spinner outstanding only the stopper unblocks it,
       // and the stopper is armed, so both are allowed. go() never blocks when stopped/closed.
       const bool use_go = pick(2) == 0;
-      const status st = use_go ? g.go(task{&d, kind, code, {}}) : g.try_go(task{&d, kind, code, {}});
+      const status st = use_go ? g.go(task{&d, kind, code, {}})
+                               : g.try_go(task{&d, kind, code, {}});
       if (st == status::ok) {
         d.accepted.fetch_add(1, std::memory_order_relaxed);
         ++d.tasks;
       } else {
         ++d.refused;
-        if (use_go)
-          SOAK_CHECK(st == status::stopped || st == status::closed);
+        if (use_go) SOAK_CHECK(st == status::stopped || st == status::closed);
         else
           SOAK_CHECK(st == status::limit_reached || st == status::capacity_full ||
                      st == status::queue_full || st == status::stopped || st == status::closed);
@@ -289,8 +289,7 @@ struct totals {
 };
 
 template <class Exec>
-bool soak_on(const char* name, double seconds, std::uint32_t seed, std::uint32_t spin,
-             totals& t) {
+bool soak_on(const char* name, double seconds, std::uint32_t seed, std::uint32_t spin, totals& t) {
   errgroup::executor_options eo;
   eo.workers = 2;
   eo.spin = spin;
@@ -379,9 +378,9 @@ bool soak_on(const char* name, double seconds, std::uint32_t seed, std::uint32_t
 
 int main(int argc, char** argv) {
   const double seconds = argc > 1 ? std::atof(argv[1]) : 20.0;
-  const std::uint32_t seed =
-      argc > 2 ? static_cast<std::uint32_t>(std::strtoul(argv[2], nullptr, 10))
-               : static_cast<std::uint32_t>(now_ns());
+  const std::uint32_t seed = argc > 2
+                                 ? static_cast<std::uint32_t>(std::strtoul(argv[2], nullptr, 10))
+                                 : static_cast<std::uint32_t>(now_ns());
   std::setvbuf(stdout, nullptr, _IOLBF, 0);
   std::printf("soak: %.1f s, seed %u (rerun: soak %.1f %u)\n", seconds, seed, seconds, seed);
   // Both executors, each with a parking (spin 0) and a spinning (spin 300) half.
@@ -403,8 +402,8 @@ int main(int argc, char** argv) {
     std::printf("  %-36s rounds %7ld (%6.0f/s)  tasks %8ld (%8.0f/s)  refused %6ld  timeouts %5ld"
                 "  destroyed busy %4ld  child groups %5ld\n",
                 p.name, p.t.rounds, static_cast<double>(p.t.rounds) / quarter, p.t.tasks,
-                static_cast<double>(p.t.tasks) / quarter,
-                p.t.refused, p.t.timeouts, p.t.destroyed_busy, p.t.nested);
+                static_cast<double>(p.t.tasks) / quarter, p.t.refused, p.t.timeouts,
+                p.t.destroyed_busy, p.t.nested);
   std::printf("soak: %ld invariant checks, live callables %ld: %s\n", g_checks.load(),
               g_live.load(), ok ? "PASS" : "FAIL");
   return ok ? 0 : 1;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // "Allocation-free" as a measured claim: global operator new/delete are replaced (and, outside
 // sanitizer builds, malloc/calloc/realloc/free are interposed over glibc's) with counting
 // versions. After the executor and group exist, a million task submissions across go/try_go/wait
@@ -129,7 +130,7 @@ long run_rounds(Exec& ex) {
       const status s = (i % 2 == 0) ? g.go(task) : g.try_go(task);
       if (s == status::ok) ++submitted;
     }
-    if (round % 11 == 0) g.stop();  // stop traffic
+    if (round % 11 == 0) g.stop();                                        // stop traffic
     if (round % 13 == 0) (void)g.wait_for(std::chrono::microseconds(1));  // timeout path
     (void)g.wait();
     (void)plain.wait();
@@ -151,7 +152,7 @@ TEST_CASE("zero heap calls per task after set-up: Boost.Lockfree pool", "[alloc]
 TEST_CASE("zero heap calls per task after set-up: ring pool, parking workers", "[alloc]") {
   errgroup::executor_options o;
   o.workers = 2;
-  o.spin = 0;  // park and wake on every gap: the futex path must not allocate either
+  o.spin = 0;     // park and wake on every gap: the futex path must not allocate either
   o.spin_us = 0;  // count only: the tests choose when workers park
   errgroup::ring_thread_executor<256> ex(o);
   REQUIRE(run_rounds(ex) == 0);

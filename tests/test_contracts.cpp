@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Contract violations that have no status to return go to ERRGROUP_ASSERT. This binary maps the
 // hook to a recorder (its own executable, so the macro is the same in every translation unit of
 // it) and checks that each documented contract is asserted.
@@ -26,7 +27,8 @@ using errgroup::status;
 TEST_CASE("destroying an executor that a group still uses is asserted", "[contract]") {
   // Raw storage so the test can end the executor's lifetime first and then never touch the
   // (idle) group again: the contract says this is the user's bug, and the assert reports it.
-  alignas(errgroup::ring_thread_executor<8>) unsigned char ex_buf[sizeof(errgroup::ring_thread_executor<8>)];
+  alignas(errgroup::ring_thread_executor<8>) unsigned char
+      ex_buf[sizeof(errgroup::ring_thread_executor<8>)];
   alignas(errgroup::group<2>) unsigned char g_buf[sizeof(errgroup::group<2>)];
   errgroup::executor_options o;
   o.workers = 1;

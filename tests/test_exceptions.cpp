@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Exception policies: rethrow from wait() (default), convert to an error value, or terminate.
 #include <catch2/catch.hpp>
 
@@ -41,8 +42,8 @@ TEMPLATE_TEST_CASE("to_error: an exception becomes errc::task_threw", "[exceptio
   REQUIRE(g.wait() == error(errgroup::errc::task_threw));
 }
 
-TEMPLATE_TEST_CASE("an error recorded before an exception stays the first failure",
-                   "[exceptions]", ALL_EXECUTORS) {
+TEMPLATE_TEST_CASE("an error recorded before an exception stays the first failure", "[exceptions]",
+                   ALL_EXECUTORS) {
   test::executor_holder<TestType> h;
   errgroup::group<4> g(h.ex);
   REQUIRE(g.set_limit(1) == status::ok);  // run in order

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Executor set-up: worker count, thread names, affinity and scheduling outcomes are applied and
 // reported (never silently ignored); start/stop/join; lock-freedom of what the core uses.
 #include <catch2/catch.hpp>
@@ -6,8 +7,8 @@
 #include <sched.h>
 
 #include <atomic>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <string>
 #include <thread>

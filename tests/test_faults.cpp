@@ -1,4 +1,5 @@
-// Targeted fault tests (issue 6): a task that never returns until stopped, an executor queue kept
+// SPDX-License-Identifier: BSL-1.0
+// Targeted fault tests: a task that never returns until stopped, an executor queue kept
 // full, groups created and destroyed while the workers are busy, and tasks that submit into or
 // wait on their own group. What test_group.cpp already proves (a gated wait_for timeout, go() into
 // its own group with room / at the limit, wait() inside a task) is not repeated here.
@@ -19,8 +20,8 @@ using errgroup::status;
 namespace {
 // Catch2 v2 assertions are not thread-safe: threads other than the test's count failures here.
 std::atomic<int> thread_failures{0};
-#define CHECK_IN_THREAD(cond) \
-  do {                        \
+#define CHECK_IN_THREAD(cond)                  \
+  do {                                         \
     if (!(cond)) thread_failures.fetch_add(1); \
   } while (0)
 
@@ -136,8 +137,10 @@ TEMPLATE_TEST_CASE("saturated queue: several producers' go() into a tiny queue, 
         if (i % 3 == 0) {
           const status st = g.try_go(f);
           if (st == status::ok) ++accepted;
-          else if (st == status::queue_full) queue_full.fetch_add(1);
-          else CHECK_IN_THREAD((st == status::capacity_full || st == status::limit_reached));
+          else if (st == status::queue_full)
+            queue_full.fetch_add(1);
+          else
+            CHECK_IN_THREAD((st == status::capacity_full || st == status::limit_reached));
         } else {
           CHECK_IN_THREAD(g.go(f) == status::ok);
           ++accepted;
@@ -190,9 +193,11 @@ TEMPLATE_TEST_CASE("many groups created and destroyed while the workers are busy
         finished.fetch_add(1);
       });
       if (st == status::ok) ++accepted;
-      else REQUIRE((st == status::queue_full || st == status::capacity_full));
+      else
+        REQUIRE((st == status::queue_full || st == status::capacity_full));
     }
-    if (round % 2 == 0) REQUIRE(g.wait_for(std::chrono::microseconds(50)) != status::would_deadlock);
+    if (round % 2 == 0)
+      REQUIRE(g.wait_for(std::chrono::microseconds(50)) != status::would_deadlock);
   }  // each ~group(): stop, wait for the started ones, destroy the queued ones unrun
   done.store(true);
   busy.join();

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Tests of what is specific to the FreeRTOS port, run against the FreeRTOS test double
 // (tests/freertos_double): parking and waking on the blocked-task table, the tick clock, worker
 // options, the per-task context pool, and submitting from (simulated) interrupt handlers. The
@@ -30,7 +31,9 @@ std::uint32_t slots_in(std::uint32_t phase) {
 std::uint32_t waiting_on(const std::atomic<std::uint32_t>& w) {
   std::uint32_t n = 0;
   for (auto& s : shared::blocked)
-    n += ((s.state.load() & shared::phase_mask) == shared::phase_waiting && s.word.load() == &w) ? 1 : 0;
+    n += ((s.state.load() & shared::phase_mask) == shared::phase_waiting && s.word.load() == &w)
+             ? 1
+             : 0;
   return n;
 }
 void await(const std::function<bool()>& cond) {
@@ -56,7 +59,8 @@ TEST_CASE("ticks: deadlines round up to whole ticks and never mean forever", "[f
   REQUIRE(port::ticks_to_ns(3) == 3 * tick_ns);
   REQUIRE(port::ticks_to_ns((std::uint64_t{1} << 40) + 7) ==
           ((std::uint64_t{1} << 40) + 7) / configTICK_RATE_HZ * 1000000000u +
-              ((std::uint64_t{1} << 40) + 7) % configTICK_RATE_HZ * 1000000000u / configTICK_RATE_HZ);
+              ((std::uint64_t{1} << 40) + 7) % configTICK_RATE_HZ * 1000000000u /
+                  configTICK_RATE_HZ);
 }
 
 TEST_CASE("now_ns is the tick count extended past the 32-bit wrap", "[freertos][clock]") {
@@ -124,7 +128,8 @@ TEST_CASE("wake racing timeouts: every commit is consumed by its own waiter", "[
     waiters.emplace_back([&] {
       for (int k = 0; k < 400; ++k) {
         port::wait_on(w, w.load(), port::now_ns() + (k % 3) * 1000000);  // 0..2 ms deadlines
-        if (ulTaskNotifyTakeIndexed(ERRGROUP_FREERTOS_NOTIFY_INDEX, pdTRUE, 0) != 0) bad.fetch_add(1);
+        if (ulTaskNotifyTakeIndexed(ERRGROUP_FREERTOS_NOTIFY_INDEX, pdTRUE, 0) != 0)
+          bad.fetch_add(1);
       }
     });
   std::thread waker([&] {
@@ -262,7 +267,8 @@ TEST_CASE("try_go_from_isr: FromISR wake of a parked worker, never blocks, repor
   BaseType_t woken = pdFALSE;
   {
     freertos_double::interrupt irq;  // task-only API calls in here fail configASSERT
-    REQUIRE(errgroup::try_go_from_isr(g, [&] { ran.fetch_add(1); }, &woken) == status::ok);
+    REQUIRE(errgroup::try_go_from_isr(
+                g, [&] { ran.fetch_add(1); }, &woken) == status::ok);
     portYIELD_FROM_ISR(woken);
   }
   REQUIRE(woken == pdTRUE);
@@ -274,7 +280,8 @@ TEST_CASE("try_go_from_isr: FromISR wake of a parked worker, never blocks, repor
   g.stop();
   {
     freertos_double::interrupt irq;
-    REQUIRE(errgroup::try_go_from_isr(g, [&] { ran.fetch_add(100); }, nullptr) == status::stopped);
+    REQUIRE(errgroup::try_go_from_isr(
+                g, [&] { ran.fetch_add(100); }, nullptr) == status::stopped);
   }
   REQUIRE(g.reset() == status::ok);
   std::atomic<bool> open{false};
@@ -285,7 +292,8 @@ TEST_CASE("try_go_from_isr: FromISR wake of a parked worker, never blocks, repor
   int v = 0;  // outlives the task that writes it (the task runs after the handler returns)
   {
     freertos_double::interrupt irq;
-    REQUIRE(errgroup::try_go_from_isr(one, [] {}, nullptr) == status::capacity_full);
+    REQUIRE(errgroup::try_go_from_isr(
+                one, [] {}, nullptr) == status::capacity_full);
     REQUIRE(errgroup::try_go_from_isr(
                 g, [](void* p) -> error { return error(*static_cast<int*>(p) = 7); }, &v,
                 nullptr) == status::ok);
@@ -311,7 +319,8 @@ TEST_CASE("interrupt submits racing task submits: every accepted task runs once"
       {
         freertos_double::interrupt irq;
         BaseType_t woken = pdFALSE;
-        if (errgroup::try_go_from_isr(g, [&] { ran.fetch_add(1); }, &woken) == status::ok)
+        if (errgroup::try_go_from_isr(
+                g, [&] { ran.fetch_add(1); }, &woken) == status::ok)
           accepted_isr.fetch_add(1);
         portYIELD_FROM_ISR(woken);
       }
@@ -320,8 +329,8 @@ TEST_CASE("interrupt submits racing task submits: every accepted task runs once"
   });
   int accepted_task = 0;
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  for (int round = 0; round < 200 || (accepted_isr.load() < 50 &&
-                                      std::chrono::steady_clock::now() < until);
+  for (int round = 0;
+       round < 200 || (accepted_isr.load() < 50 && std::chrono::steady_clock::now() < until);
        ++round) {
     for (int i = 0; i < 8; ++i)
       if (g.try_go([&] { ran.fetch_add(1); }) == status::ok) ++accepted_task;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The behavioural suite: every test runs against every executor it applies to (Boost.Lockfree
 // queue pool, mpmc_ring pool, inline executor). Tests that park a task on a gate need real
 // workers and run on the two pools only.
@@ -196,8 +197,7 @@ TEST_CASE("try_go reports queue_full and drops nothing", "[group][try_go]") {
   REQUIRE(ran.load() == 2);
 }
 
-TEMPLATE_TEST_CASE("go/try_go on a stopped or closed group are refused", "[group]",
-                   ALL_EXECUTORS) {
+TEMPLATE_TEST_CASE("go/try_go on a stopped or closed group are refused", "[group]", ALL_EXECUTORS) {
   test::executor_holder<TestType> h;
   errgroup::group<4> g(h.ex);
   g.stop();
@@ -251,8 +251,7 @@ TEMPLATE_TEST_CASE("stop skips queued tasks, every callable is destroyed exactly
       ran.fetch_add(1);
     }) == status::ok);
     test::await_count(started, 1);
-    for (int i = 0; i < 20; ++i)
-      REQUIRE(g.go([&ran, probe] { ran.fetch_add(1); }) == status::ok);
+    for (int i = 0; i < 20; ++i) REQUIRE(g.go([&ran, probe] { ran.fetch_add(1); }) == status::ok);
     g.stop();
     gate.open();
     REQUIRE_FALSE(g.wait());
@@ -436,8 +435,8 @@ TEMPLATE_TEST_CASE("nested groups on a 2-worker executor do not deadlock", "[gro
   REQUIRE(leaves.load() == 8 * 8 * 4);
 }
 
-TEMPLATE_TEST_CASE("wait() from inside one of the group's own tasks is detected",
-                   "[group][misuse]", ALL_EXECUTORS) {
+TEMPLATE_TEST_CASE("wait() from inside one of the group's own tasks is detected", "[group][misuse]",
+                   ALL_EXECUTORS) {
   test::executor_holder<TestType> h;
   errgroup::group<4> g(h.ex);
   std::atomic<int> code{-1};
@@ -615,8 +614,7 @@ TEMPLATE_TEST_CASE("the waiting thread helps run its group's queued tasks", "[gr
         if (std::this_thread::get_id() == me) on_waiter.fetch_add(1);
         if (ran.fetch_add(1) + 1 == 8) gate.open();  // the last of the 8, in whatever order
       }) == status::ok);
-    if (timed)
-      REQUIRE(g.wait_for(std::chrono::seconds(20)) == status::ok);
+    if (timed) REQUIRE(g.wait_for(std::chrono::seconds(20)) == status::ok);
     else
       REQUIRE_FALSE(g.wait());
     REQUIRE(on_waiter.load() == 8);
@@ -754,7 +752,7 @@ TEMPLATE_TEST_CASE("wake_policy::poll: parked workers find work with no wake-up 
                    "[group][realtime]", POOLS) {
   errgroup::executor_options o;
   o.workers = 2;
-  o.spin = 0;  // workers park at once
+  o.spin = 0;     // workers park at once
   o.spin_us = 0;  // count only: the tests choose when workers park
   o.wake = errgroup::wake_policy::poll;
   o.poll_interval_us = 50;
@@ -879,7 +877,7 @@ TEMPLATE_TEST_CASE("isolation: waits and blocked go()s run only their own group'
 TEMPLATE_TEST_CASE("deadlines hold: wait_for returns at its deadline while the only worker runs "
                    "another group's backlog",
                    "[group][deadline][isolation]", POOLS) {
-  // Issue 11, item 1: the worker is busy, another group has 400 queued 5-ms jobs on the same
+  // The worker is busy, another group has 400 queued 5-ms jobs on the same
   // executor. The waiter must not run one of them (the old design did, and came back after
   // hundreds of milliseconds). Structural check: no foreign job ran on the waiting thread. Time
   // check, with a wide margin: the backlog is 2 s of work; the wait returns well under 1 s.
@@ -908,8 +906,8 @@ TEMPLATE_TEST_CASE("deadlines hold: wait_for returns at its deadline while the o
   std::atomic<int> mine{0}, mine2{0};
   REQUIRE(g.go([&] { mine.fetch_add(1); }) == status::ok);
   REQUIRE(g2.go([&] { mine2.fetch_add(1); }) == status::ok);
-  for (errgroup::group_base* w : {static_cast<errgroup::group_base*>(&g),
-                                  static_cast<errgroup::group_base*>(&g2)}) {
+  for (errgroup::group_base* w :
+       {static_cast<errgroup::group_base*>(&g), static_cast<errgroup::group_base*>(&g2)}) {
     const auto t0 = std::chrono::steady_clock::now();
     const status s = w->wait_for(std::chrono::milliseconds(2));
     const auto took = std::chrono::steady_clock::now() - t0;
@@ -928,9 +926,9 @@ TEMPLATE_TEST_CASE("deadlines hold: wait_for returns at its deadline while the o
   REQUIRE(foreign_on_waiter.load() == 0);
 }
 
-TEMPLATE_TEST_CASE("the README's deadline idiom cannot hang: wait_for, then stop()",
+TEMPLATE_TEST_CASE("the deadline idiom cannot hang: wait_for, then stop()",
                    "[group][deadline]", POOLS) {
-  // Issue 11, item 2: g's task polls its stop token until stopped; the only worker runs another
+  // G's task polls its stop token until stopped; the only worker runs another
   // group's job. With default options the timed wait must not run the polling task on its own
   // stack (it would never return, and stop() would never be called).
   typename TestType::type ex(test::workers(1));
@@ -958,9 +956,8 @@ errgroup::error nest(errgroup::executor_base& ex, int level, int depth, Counter&
   test::raise_max(deepest, level);
   if (level == depth) return errgroup::error{};
   errgroup::group<1> child(ex);
-  const status s = child.go([&ex, level, depth, &deepest] {
-    return nest(ex, level + 1, depth, deepest);
-  });
+  const status s =
+      child.go([&ex, level, depth, &deepest] { return nest(ex, level + 1, depth, deepest); });
   if (s != status::ok) return errgroup::error(static_cast<std::int32_t>(s) + 100);
   return child.wait();
 }
@@ -968,7 +965,7 @@ errgroup::error nest(errgroup::executor_base& ex, int level, int depth, Counter&
 
 TEMPLATE_TEST_CASE("any depth: a chain of 1,000 nested groups completes on 1 and on 2 workers",
                    "[group][nested]", POOLS) {
-  // Issue 11, item 3 (the old design hung at 32 x (workers + 1) levels). Each level waits for the
+  // The old design hung at 32 x (workers + 1) levels. Each level waits for the
   // next; with one worker the whole chain runs on its stack, one task frame per level.
   for (std::uint32_t workers : {1u, 2u}) {
     errgroup::executor_options o;
@@ -1005,7 +1002,7 @@ TEMPLATE_TEST_CASE("too deep is a status, not a hang: go() refuses at max_depth"
 TEMPLATE_TEST_CASE("wait_inside_task only for the group's own task: a task of another group "
                    "waiting for it is never refused",
                    "[group][misuse]", POOLS) {
-  // Issue 11, item 5. One worker. A task of g1 waits for its child group; a task of g3, queued
+  // One worker. A task of g1 waits for its child group; a task of g3, queued
   // ahead of the child's tasks, calls g1.wait(). The old design could run the g3 task on the
   // stack of g1's task (helping) and then answer wait_inside_task.
   for (int round = 0; round < 20; ++round) {
@@ -1029,7 +1026,7 @@ TEMPLATE_TEST_CASE("wait_inside_task only for the group's own task: a task of an
 
 TEMPLATE_TEST_CASE("destructors may submit, also while their own group's tasks are being skipped",
                    "[group][stop][lifetime]", POOLS) {
-  // Issue 11, item 8: a stopped group's queued callables notify another group from their
+  // A stopped group's queued callables notify another group from their
   // destructors. The old design held queue cells claimed while it destroyed them, so a push from
   // a destructor could find the queue "full" forever. Both a 4-entry queue with one worker and a
   // default-size queue with an unrelated producer.
@@ -1040,7 +1037,9 @@ TEMPLATE_TEST_CASE("destructors may submit, also while their own group's tasks a
     bool armed = true;
     notifier(errgroup::group<64>* t, std::atomic<int>* n, std::atomic<int>* r) noexcept
         : to(t), notified(n), ran(r) {}
-    notifier(notifier&& o) noexcept : to(o.to), notified(o.notified), ran(o.ran) { o.armed = false; }
+    notifier(notifier&& o) noexcept : to(o.to), notified(o.notified), ran(o.ran) {
+      o.armed = false;
+    }
     notifier(const notifier&) = delete;
     ~notifier() {
       if (!armed) return;
@@ -1063,8 +1062,7 @@ TEMPLATE_TEST_CASE("destructors may submit, also while their own group's tasks a
     if (variant == 1)
       producer = std::thread([&] {
         while (!stop_producer.load()) {
-          if (noise.try_go([&] { produced.fetch_add(1); }) != status::ok)
-            std::this_thread::yield();
+          if (noise.try_go([&] { produced.fetch_add(1); }) != status::ok) std::this_thread::yield();
         }
         ERRGROUP_TEST_THREAD_EXIT();
       });
@@ -1095,7 +1093,7 @@ TEMPLATE_TEST_CASE("destructors may submit, also while their own group's tasks a
 
 TEMPLATE_TEST_CASE("a parent's stop reaches a go() blocked on a linked child at once",
                    "[group][stop]", POOLS) {
-  // Issue 11, item 9: the child is at capacity (its task runs until the test opens a gate); an
+  // The child is at capacity (its task runs until the test opens a gate); an
   // outside go() on it parks (help_policy::never). parent.stop() must release it with stopped
   // while the child's task is still running: the gate opens only after the go() has answered (or
   // after 10 s, and then the check fails instead of the test hanging).
@@ -1196,7 +1194,7 @@ void table_case_until(G& idle, G& busy, TP t, span sp, int& checked) {
 
 TEMPLATE_TEST_CASE("every duration and time point works: reps, periods, zero, negative, min, max",
                    "[group][deadline]", POOLS) {
-  // Issue 11, item 10: durations of 32-bit reps (what firmware uses), fine periods and extreme
+  // Durations of 32-bit reps (what firmware uses), fine periods and extreme
   // time points used to overflow the "no deadline" guard and wait forever.
   test::executor_holder<TestType> h;
   errgroup::group<4> idle(h.ex), busy(h.ex);
@@ -1229,7 +1227,8 @@ TEMPLATE_TEST_CASE("every duration and time point works: reps, periods, zero, ne
   table_case(idle, busy, dur<std::int64_t, femto>::min(), span::short_wait, n);
   table_case(idle, busy, std::chrono::nanoseconds::min(), span::short_wait, n);
   table_case(idle, busy, std::chrono::hours::min(), span::short_wait, n);
-  table_case(idle, busy, dur<double, std::milli>(std::numeric_limits<double>::lowest()), span::short_wait, n);
+  table_case(idle, busy, dur<double, std::milli>(std::numeric_limits<double>::lowest()),
+             span::short_wait, n);
   // max() and beyond 584 years: "no deadline" (checked on the idle group).
   table_case(idle, busy, std::chrono::hours::max(), span::long_wait, n);
   table_case(idle, busy, std::chrono::nanoseconds::max(), span::long_wait, n);
@@ -1245,18 +1244,20 @@ TEMPLATE_TEST_CASE("every duration and time point works: reps, periods, zero, ne
   table_case_until(idle, busy, sc::now() - std::chrono::hours(1), span::short_wait, n);
   table_case_until(idle, busy, sc::now() + std::chrono::milliseconds(1), span::short_wait, n);
   table_case_until(idle, busy,
-                   std::chrono::time_point<sc, std::chrono::hours>(std::chrono::hours::min()), span::short_wait,
-                   n);
+                   std::chrono::time_point<sc, std::chrono::hours>(std::chrono::hours::min()),
+                   span::short_wait, n);
   table_case_until(idle, busy,
-                   std::chrono::time_point<sc, std::chrono::hours>(std::chrono::hours::max()), span::long_wait,
-                   n);
+                   std::chrono::time_point<sc, std::chrono::hours>(std::chrono::hours::max()),
+                   span::long_wait, n);
   table_case_until(idle, busy,
                    std::chrono::time_point_cast<std::chrono::seconds>(sc::now()) +
                        std::chrono::seconds(1),
                    span::short_wait, n);  // coarser than the clock, ahead
-  table_case_until(idle, busy, std::chrono::time_point<sc, dur<std::int64_t, pico>>::min(), span::short_wait,
+  table_case_until(idle, busy, std::chrono::time_point<sc, dur<std::int64_t, pico>>::min(),
+                   span::short_wait,
                    n);  // finer than the clock
-  table_case_until(idle, busy, std::chrono::time_point<sc, dur<std::int64_t, pico>>::max(), span::long_wait,
+  table_case_until(idle, busy, std::chrono::time_point<sc, dur<std::int64_t, pico>>::max(),
+                   span::long_wait,
                    n);  // finer than the clock: 106 days after the clock's epoch
   table_case_until(idle, busy,
                    std::chrono::time_point<sc, dur<double, std::ratio<1>>>(
@@ -1298,7 +1299,8 @@ std::atomic<std::uint64_t> g_manual_now{1000000000};
 struct manual_clock_port : errgroup::std_thread_port {
   static constexpr bool fine_clock = false;  // spin counts only: the clock is not real time
   static std::uint64_t now_ns() noexcept { return g_manual_now.load(std::memory_order_acquire); }
-  static void wait_on(std::atomic<std::uint32_t>& w, std::uint32_t expected, std::uint64_t) noexcept {
+  static void wait_on(std::atomic<std::uint32_t>& w, std::uint32_t expected,
+                      std::uint64_t) noexcept {
     // The futex's own deadline is in real time: sleep a little and let the caller re-check.
     errgroup::std_thread_port::wait_on(w, expected, errgroup::std_thread_port::now_ns() + 100000);
   }
@@ -1307,9 +1309,10 @@ using manual_executor =
     errgroup::basic_executor<manual_clock_port, errgroup::mpmc_ring<errgroup::job*, 64>>;
 }  // namespace
 
-TEST_CASE("own_tasks_timed: the waiter starts no task once the clock reached the deadline, and it is "
-          "late by less than one task",
-          "[group][deadline]") {
+TEST_CASE(
+    "own_tasks_timed: the waiter starts no task once the clock reached the deadline, and it is "
+    "late by less than one task",
+    "[group][deadline]") {
   // Exact, on a clock only the tasks move: each task advances it by 2 ms. The deadline is 5 ms
   // away, so the waiter starts tasks at +0, +2, +4 ms (each before the deadline) and not at
   // +6 ms: three tasks, and it returns at +6 ms, 1 ms late, less than one task's 2 ms.
@@ -1359,4 +1362,339 @@ TEST_CASE("own_tasks_timed: the waiter starts no task once the clock reached the
   REQUIRE(on_waiter.load() == 110);
   gate.open();
   REQUIRE_FALSE(holder.wait());
+}
+
+// --- Go parity: Cause through a linked parent, errors()[0], stop callbacks ------------------
+
+TEMPLATE_TEST_CASE("cause(): a child stopped through its failed parent reports the parent's error",
+                   "[group][cause]", ALL_EXECUTORS) {
+  test::executor_holder<TestType> h;
+  errgroup::group<8> parent(h.ex, errgroup::group_options::with_context());
+  errgroup::group<8> child(h.ex, errgroup::group_options::with_context(&parent));
+  errgroup::group<8> grandchild(h.ex, errgroup::group_options::with_context(&child));
+  REQUIRE_FALSE(child.cause());
+  REQUIRE(parent.go([]() -> error { return error(7); }) == status::ok);
+  REQUIRE(parent.wait() == error(7));
+  REQUIRE(child.stop_requested());
+  REQUIRE(child.cause() == error(7));       // Go: context.Cause(child) == parent's cause
+  REQUIRE(grandchild.cause() == error(7));  // through two links
+  REQUIRE_FALSE(child.first_error());       // the child itself recorded nothing
+  REQUIRE(child.go([] {}) == status::stopped);
+  // A child's own error wins over its parent's.
+  errgroup::group<8> p2(h.ex, errgroup::group_options::with_context());
+  errgroup::group<8> c2(h.ex, errgroup::group_options::with_context(&p2));
+  REQUIRE(c2.go([]() -> error { return error(3); }) == status::ok);
+  REQUIRE(c2.wait() == error(3));
+  REQUIRE(p2.go([]() -> error { return error(4); }) == status::ok);
+  REQUIRE(p2.wait() == error(4));
+  REQUIRE(c2.cause() == error(3));
+  // A parent stopped by stop() (no error): the child's cause is success, as Go's Canceled.
+  errgroup::group<8> p3(h.ex);
+  errgroup::group<8> c3(h.ex, errgroup::group_options::with_context(&p3));
+  p3.stop();
+  REQUIRE(c3.stop_requested());
+  REQUIRE_FALSE(c3.cause());
+  // A parent with an error that did not stop (keep_going) is not the child's cause.
+  errgroup::group<8> p4(h.ex);
+  errgroup::group<8> c4(h.ex, errgroup::group_options::with_context(&p4));
+  REQUIRE(p4.go([]() -> error { return error(9); }) == status::ok);
+  REQUIRE(p4.wait() == error(9));
+  REQUIRE_FALSE(c4.stop_requested());
+  REQUIRE_FALSE(c4.cause());
+}
+
+TEMPLATE_TEST_CASE("errors()[0] is always the error wait() returns", "[group][errors]", POOLS) {
+  test::executor_holder<TestType> h(2, 0);
+  errgroup::group<8> g(h.ex);
+  int mismatches = 0;
+  for (int round = 0; round < 2000; ++round) {
+    for (int i = 1; i <= 8; ++i) REQUIRE(g.go([i]() -> error { return error(i); }) == status::ok);
+    const error first = g.wait();
+    const errgroup::error_list l = g.errors();
+    REQUIRE(l.size == 8);
+    REQUIRE(l.dropped == 0);
+    if (!(l.data[0] == first)) ++mismatches;
+    std::set<int> codes;
+    for (const error& x : l) codes.insert(x.code());
+    REQUIRE(codes.size() == 8);
+    REQUIRE(g.reset() == status::ok);
+  }
+  REQUIRE(mismatches == 0);
+  // Capacity 1: only the first is kept, the rest are counted.
+  errgroup::group<1> one(h.ex);
+  for (int i = 1; i <= 5; ++i) {
+    REQUIRE(one.go([i]() -> error { return error(i); }) == status::ok);
+    (void)one.wait();
+  }
+  REQUIRE(one.errors().size == 1);
+  REQUIRE(one.errors().dropped == 4);
+  REQUIRE(one.errors().data[0] == one.wait());
+}
+
+TEMPLATE_TEST_CASE("stop_callback: runs once, on the thread that stops, inside stop()",
+                   "[group][stop_callback]", POOLS) {
+  test::executor_holder<TestType> h;
+  errgroup::group<4> g(h.ex);
+  std::atomic<int> runs{0};
+  std::atomic<bool> on_stopper{false};
+  std::atomic<status> arm_results[2] = {{status::closed}, {status::closed}};
+  std::atomic<bool> fired_early{true};
+  test::gate armed;
+  const std::thread::id me = std::this_thread::get_id();
+  REQUIRE(g.go([&](errgroup::stop_token st) {
+    errgroup::stop_callback cb([&]() noexcept {
+      runs.fetch_add(1, std::memory_order_relaxed);
+      on_stopper.store(std::this_thread::get_id() == me, std::memory_order_relaxed);
+    });
+    // Checked on the test's thread (Catch's assertions are not thread-safe).
+    arm_results[0].store(cb.arm(st), std::memory_order_relaxed);
+    arm_results[1].store(cb.arm(st), std::memory_order_relaxed);
+    fired_early.store(cb.fired(), std::memory_order_relaxed);
+    armed.open();
+    while (!st.stop_requested()) std::this_thread::yield();
+    while (!cb.fired()) std::this_thread::yield();
+  }) == status::ok);
+  armed.wait();
+  REQUIRE(arm_results[0].load() == status::ok);
+  REQUIRE(arm_results[1].load() == status::busy);
+  REQUIRE_FALSE(fired_early.load());
+  REQUIRE(runs.load() == 0);
+  g.stop();
+  REQUIRE(runs.load() == 1);  // inside stop(): done when it returns
+  REQUIRE(on_stopper.load());
+  g.stop();  // a second stop() runs nothing again
+  REQUIRE_FALSE(g.wait());
+  REQUIRE(runs.load() == 1);
+}
+
+TEMPLATE_TEST_CASE("stop_callback: armed after the stop, it runs inside arm()",
+                   "[group][stop_callback]", ALL_EXECUTORS) {
+  test::executor_holder<TestType> h;
+  errgroup::group<4> g(h.ex);
+  g.stop();
+  int runs = 0;
+  errgroup::stop_callback cb([&]() noexcept { ++runs; });
+  REQUIRE(cb.arm(g.token()) == status::ok);
+  REQUIRE(runs == 1);
+  REQUIRE(cb.fired());
+}
+
+TEMPLATE_TEST_CASE("stop_callback: a parent's stop and a first error under on_error::stop run it",
+                   "[group][stop_callback]", ALL_EXECUTORS) {
+  test::executor_holder<TestType> h;
+  errgroup::group<4> parent(h.ex);
+  errgroup::group<4> child(h.ex, errgroup::group_options::with_context(&parent));
+  int runs = 0;
+  errgroup::stop_callback cb([&]() noexcept { ++runs; });
+  REQUIRE(cb.arm(child.token()) == status::ok);
+  errgroup::group<4> other(h.ex);
+  other.stop();  // an unrelated group's stop does not run it
+  REQUIRE(runs == 0);
+  parent.stop();
+  REQUIRE(runs == 1);
+
+  errgroup::group<4> g(h.ex, errgroup::group_options::with_context());
+  std::atomic<int> runs2{0};
+  errgroup::stop_callback cb2([&]() noexcept { runs2.fetch_add(1, std::memory_order_relaxed); });
+  REQUIRE(cb2.arm(g.token()) == status::ok);
+  REQUIRE(g.go([]() -> error { return error(5); }) == status::ok);
+  REQUIRE(g.wait() == error(5));
+  REQUIRE(runs2.load() == 1);  // run by the thread that recorded the error, before wait() returned
+}
+
+TEMPLATE_TEST_CASE(
+    "stop_callback: destroyed before the stop, it never runs, and the table is bounded",
+    "[group][stop_callback]", ALL_EXECUTORS) {
+  test::executor_holder<TestType> h;
+  errgroup::group<4> g(h.ex);
+  int runs = 0;
+  {
+    errgroup::stop_callback cb([&]() noexcept { ++runs; });
+    REQUIRE(cb.arm(g.token()) == status::ok);
+  }
+  // Fill the table: the next arm() says so, and nothing is silently dropped.
+  using cb_t = errgroup::stop_callback<void (*)() noexcept>;
+  alignas(cb_t) static unsigned char storage[ERRGROUP_STOP_CALLBACKS + 1][sizeof(cb_t)];
+  static int table_runs = 0;
+  table_runs = 0;
+  cb_t* cbs[ERRGROUP_STOP_CALLBACKS + 1];
+  for (int i = 0; i <= ERRGROUP_STOP_CALLBACKS; ++i)
+    cbs[i] = new (storage[i]) cb_t([]() noexcept { ++table_runs; });
+  for (int i = 0; i < ERRGROUP_STOP_CALLBACKS; ++i) REQUIRE(cbs[i]->arm(g.token()) == status::ok);
+  REQUIRE(cbs[ERRGROUP_STOP_CALLBACKS]->arm(g.token()) == status::capacity_full);
+  cbs[0]->~cb_t();  // frees one entry
+  REQUIRE(cbs[ERRGROUP_STOP_CALLBACKS]->arm(g.token()) == status::ok);
+  g.stop();
+  REQUIRE(runs == 0);
+  REQUIRE(table_runs == ERRGROUP_STOP_CALLBACKS);
+  for (int i = 1; i <= ERRGROUP_STOP_CALLBACKS; ++i) cbs[i]->~cb_t();
+}
+
+namespace {
+struct self_destroying {
+  using cb_t = errgroup::stop_callback<void (*)() noexcept>;
+  static inline unsigned char storage[sizeof(cb_t)] alignas(cb_t);
+  static inline cb_t* cb = nullptr;
+  static inline int runs = 0;
+  static void f() noexcept {
+    ++runs;
+    cb->~cb_t();  // std::stop_callback allows a callback to destroy itself; so does this one
+    cb = nullptr;
+  }
+};
+}  // namespace
+
+TEMPLATE_TEST_CASE("stop_callback: a callback may destroy its own stop_callback",
+                   "[group][stop_callback]", ALL_EXECUTORS) {
+  test::executor_holder<TestType> h;
+  for (int round = 0; round < 3; ++round) {  // the entry is freed: it can be armed again
+    errgroup::group<4> g(h.ex);
+    self_destroying::runs = 0;
+    self_destroying::cb = new (self_destroying::storage) self_destroying::cb_t(&self_destroying::f);
+    REQUIRE(self_destroying::cb->arm(g.token()) == status::ok);
+    g.stop();
+    REQUIRE(self_destroying::runs == 1);
+    REQUIRE(self_destroying::cb == nullptr);
+  }
+  // Every entry is free again: the whole table can be armed.
+  using cb_t = errgroup::stop_callback<void (*)() noexcept>;
+  errgroup::group<4> g(h.ex);
+  alignas(cb_t) static unsigned char storage[ERRGROUP_STOP_CALLBACKS][sizeof(cb_t)];
+  for (int i = 0; i < ERRGROUP_STOP_CALLBACKS; ++i) {
+    cb_t* c = new (storage[i]) cb_t([]() noexcept {});
+    REQUIRE(c->arm(g.token()) == status::ok);
+  }
+  for (int i = 0; i < ERRGROUP_STOP_CALLBACKS; ++i) reinterpret_cast<cb_t*>(storage[i])->~cb_t();
+}
+
+TEMPLATE_TEST_CASE(
+    "stop_callback: arm, stop and destruction race: it runs at most once, and "
+    "always if stop() returned before the destruction, and the destructor waits for a "
+    "running callback",
+    "[group][stop_callback]", POOLS) {
+  test::executor_holder<TestType> h(2, 0);
+  struct shared {
+    std::atomic<int> runs{0};
+    std::atomic<bool> finished{false};
+    std::atomic<bool> stop_returned{false};
+    std::atomic<bool> stop_returned_before_disarm{false};
+    std::atomic<bool> saw_unfinished{false};
+    std::atomic<bool> arm_failed{false};
+    test::gate go;
+  };
+  for (int round = 0; round < 300; ++round) {
+    errgroup::group<4> g(h.ex);
+    shared s;
+    REQUIRE(g.go([&s, round](errgroup::stop_token st) {
+      s.go.wait();
+      {
+        errgroup::stop_callback cb([&s]() noexcept {
+          s.runs.fetch_add(1, std::memory_order_relaxed);
+          for (int i = 0; i < 200; ++i) std::this_thread::yield();  // be slow: widen the race
+          s.finished.store(true, std::memory_order_release);
+        });
+        if (cb.arm(st) != status::ok) s.arm_failed.store(true, std::memory_order_relaxed);
+        for (int i = 0; i < round % 7; ++i) std::this_thread::yield();
+        // acquire: pairs with the release after stop() returned.
+        s.stop_returned_before_disarm.store(s.stop_returned.load(std::memory_order_acquire),
+                                            std::memory_order_relaxed);
+      }
+      // The destructor returned: a callback that started has finished.
+      if (s.runs.load(std::memory_order_relaxed) != 0 &&
+          !s.finished.load(std::memory_order_acquire))
+        s.saw_unfinished.store(true, std::memory_order_relaxed);
+    }) == status::ok);
+    s.go.open();
+    for (int i = 0; i < round % 5; ++i) std::this_thread::yield();
+    g.stop();
+    s.stop_returned.store(true, std::memory_order_release);
+    REQUIRE_FALSE(g.wait());
+    REQUIRE(s.runs.load() <= 1);
+    if (s.stop_returned_before_disarm.load()) REQUIRE(s.runs.load() == 1);
+    REQUIRE_FALSE(s.saw_unfinished.load());
+    REQUIRE_FALSE(s.arm_failed.load());
+  }
+}
+
+// --- Go's WithDeadline / WithTimeout: stop_at / stop_after ------------------------------------
+
+TEST_CASE("stop_at: from the deadline on the group is stopped, with deadline_exceeded as its error",
+          "[group][stop_at]") {
+  errgroup::executor_options o;
+  o.workers = 1;
+  o.spin_us = 0;
+  manual_executor ex(o);
+  errgroup::group<8> g(ex);
+  const std::uint64_t t0 = ex.now_ns();
+  REQUIRE(g.stop_at_ns(t0 + 5000000) == status::ok);
+  errgroup::group<8> child(ex, errgroup::group_options::with_context(&g));
+  test::gate started, release;
+  std::atomic<bool> saw_stop{false};
+  REQUIRE(g.go([&](errgroup::stop_token st) {
+    started.open();
+    release.wait();
+    saw_stop.store(st.stop_requested(), std::memory_order_relaxed);
+  }) == status::ok);
+  started.wait();  // the only worker is busy: the next ones stay queued
+  std::atomic<int> ran{0};
+  for (int i = 0; i < 3; ++i)
+    REQUIRE(g.go([&] { ran.fetch_add(1, std::memory_order_relaxed); }) == status::ok);
+  REQUIRE(g.stop_at_ns(t0) == status::busy);  // not while tasks are outstanding
+  REQUIRE_FALSE(g.stop_requested());
+  REQUIRE_FALSE(child.stop_requested());
+  g_manual_now.fetch_add(5000000, std::memory_order_acq_rel);  // the deadline
+  REQUIRE(g.stop_requested());
+  REQUIRE(child.stop_requested());
+  REQUIRE(child.cause() == errgroup::errc::deadline_exceeded);
+  REQUIRE(g.go([] {}) == status::stopped);  // noticed here: recorded, stopped
+  REQUIRE(g.first_error() == errgroup::errc::deadline_exceeded);
+  release.open();
+  REQUIRE(g.wait() == errgroup::errc::deadline_exceeded);
+  REQUIRE(saw_stop.load());
+  REQUIRE(ran.load() == 0);  // the queued ones were skipped
+  REQUIRE(g.stats().tasks_skipped == 3);
+  REQUIRE(g.errors().size == 1);
+  REQUIRE(g.cause() == errgroup::errc::deadline_exceeded);
+  // reset() clears it: a new round without deadline.
+  REQUIRE(g.reset() == status::ok);
+  REQUIRE_FALSE(g.stop_requested());
+  REQUIRE(g.go([&] { ran.fetch_add(1, std::memory_order_relaxed); }) == status::ok);
+  REQUIRE_FALSE(g.wait());
+  REQUIRE(ran.load() == 1);
+  // A round that ends before its deadline has no error, even if waited for after it.
+  REQUIRE(g.stop_after(std::chrono::milliseconds(2)) == status::ok);
+  REQUIRE(g.go([&] { ran.fetch_add(1, std::memory_order_relaxed); }) == status::ok);
+  while (!g.finished_all()) std::this_thread::yield();
+  REQUIRE_FALSE(g.wait());
+  REQUIRE(g.reset() == status::ok);
+  // Any time point works: max() is no deadline, min() one already passed.
+  REQUIRE(g.stop_at(std::chrono::steady_clock::time_point::max()) == status::ok);
+  REQUIRE_FALSE(g.stop_requested());
+  REQUIRE(g.stop_after(std::chrono::hours::max()) == status::ok);
+  REQUIRE_FALSE(g.stop_requested());
+  REQUIRE(g.stop_after(std::chrono::nanoseconds(-1)) == status::ok);
+  REQUIRE(g.stop_requested());
+  REQUIRE(g.go([] {}) == status::stopped);
+  REQUIRE(g.wait() == errgroup::errc::deadline_exceeded);
+}
+
+TEMPLATE_TEST_CASE("stop_after: the waiter wakes at the deadline and runs the stop callbacks, "
+                   "aborting a task that never polls",
+                   "[group][stop_at][stop_callback]", POOLS) {
+  test::executor_holder<TestType> h(2, 0);
+  for (int round = 0; round < 3; ++round) {
+    errgroup::group<4> g(h.ex);
+    REQUIRE(g.stop_after(std::chrono::milliseconds(5)) == status::ok);
+    std::atomic<bool> aborted{false};
+    REQUIRE(g.go([&aborted](errgroup::stop_token st) -> error {
+      // A "driver call" that only a callback can end: it never polls the token.
+      errgroup::stop_callback cb(
+          [&aborted]() noexcept { aborted.store(true, std::memory_order_release); });
+      if (cb.arm(st) != status::ok) return error(1);
+      while (!aborted.load(std::memory_order_acquire)) std::this_thread::yield();
+      return errgroup::errc::deadline_exceeded;  // what a Go task returns: ctx.Err()
+    }) == status::ok);
+    REQUIRE(g.wait() == errgroup::errc::deadline_exceeded);
+    REQUIRE(aborted.load());
+  }
 }

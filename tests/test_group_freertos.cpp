@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The behavioural suite (tests/test_group.cpp), unchanged, run on the FreeRTOS port against the
 // FreeRTOS test double (tests/freertos_double): worker tasks from xTaskCreateStatic, parking on
 // task notifications, the tick clock. The executor lists test_group.cpp iterates over are defined
@@ -48,9 +49,11 @@ struct executor_holder<freertos_inline> {
 
 #include "test_group.cpp"
 
+// clang-format off
 #if !defined(ERRGROUP_TEST_GROUP_EXECUTOR_LISTS)
 #error "tests/test_group.cpp does not take executor lists from its includer: it must wrap ALL_EXECUTORS, POOLS, CONTENTION_POOL, SMALL_QUEUE_EXECUTOR and INLINE_EXECUTOR in #ifndef and define ERRGROUP_TEST_GROUP_EXECUTOR_LISTS"
 #endif
+// clang-format on
 
 TEST_CASE("the FreeRTOS suite ran on the port: nothing overflowed", "[freertos]") {
   REQUIRE(errgroup::freertos_port::blocked_table_overflows() == 0);

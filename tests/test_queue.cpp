@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Both queue backends pass the same tests: FIFO order, bounds, tickets (an entry taken back by its
 // ticket is delivered to its revoker and never popped), and exactly-once delivery under
 // multi-producer multi-consumer contention with revokers racing the consumers.
@@ -70,8 +71,7 @@ TEMPLATE_TEST_CASE("queue: a revoked entry goes to its revoker and is never popp
   }
 }
 
-TEST_CASE("queue: mpmc_ring try_pop_if takes the oldest live entry only if it matches",
-          "[queue]") {
+TEST_CASE("queue: mpmc_ring try_pop_if takes the oldest live entry only if it matches", "[queue]") {
   ring8 q;
   auto odd = [](std::uint32_t v) { return (v & 1u) != 0; };
   std::uint32_t v = 0;
@@ -144,11 +144,11 @@ bool delivers_exactly_once(Q& q, std::uint32_t consumers, std::uint32_t revokers
     threads.emplace_back([&] {
       // With revokers, consumers start once they have taken some entries back from the full
       // queue, so that both paths certainly take part (no timing assumption).
-      while (revokers != 0 && revoked.load(std::memory_order_relaxed) < 16) std::this_thread::yield();
+      while (revokers != 0 && revoked.load(std::memory_order_relaxed) < 16)
+        std::this_thread::yield();
       while (delivered.load(std::memory_order_relaxed) < total) {
         std::uint32_t v = 0;
-        if (q.try_pop(v))
-          mark(v);
+        if (q.try_pop(v)) mark(v);
         else
           std::this_thread::yield();
       }

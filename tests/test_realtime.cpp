@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The real-time proof: the calls an audio thread makes — try_go, go at a limit, the helping
 // wait of the real-time configuration (wait_policy::spin), wait_for, stop, reset — run on a
 // thread that has installed a seccomp filter trapping EVERY system call (only rt_sigreturn, which
@@ -99,10 +100,10 @@ enum class neighbour : bool { none, parking_group };
 
 template <class Exec>
 rt_summary run_in_child(const errgroup::executor_options& eo, errgroup::wait_policy waiting,
-                       long rounds, bool await_parked_worker = false,
-                       neighbour other = neighbour::none) {
-  void* mem = mmap(nullptr, sizeof(rt_result), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
-                   -1, 0);
+                        long rounds, bool await_parked_worker = false,
+                        neighbour other = neighbour::none) {
+  void* mem =
+      mmap(nullptr, sizeof(rt_result), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
   REQUIRE(mem != MAP_FAILED);
   auto* res = ::new (mem) rt_result();
   const pid_t pid = fork();
@@ -148,7 +149,8 @@ rt_summary run_in_child(const errgroup::executor_options& eo, errgroup::wait_pol
         g_count_heap.store(false, std::memory_order_relaxed);
         // (D1) release: pairs with (D2); the counters above are complete.
         res->done.store(1, std::memory_order_release);
-        for (;;) std::atomic_signal_fence(std::memory_order_seq_cst);  // may never exit: no syscalls
+        for (;;)
+          std::atomic_signal_fence(std::memory_order_seq_cst);  // may never exit: no syscalls
       });
       const auto give_up = std::chrono::steady_clock::now() + std::chrono::seconds(60);
       // (D2) acquire: pairs with (D1).
@@ -163,7 +165,7 @@ rt_summary run_in_child(const errgroup::executor_options& eo, errgroup::wait_pol
   REQUIRE(waitpid(pid, &wstatus, 0) == pid);
   REQUIRE(WIFEXITED(wstatus));
   REQUIRE(WEXITSTATUS(wstatus) == 0);
-  const rt_summary out{res->filter_ok.load(), res->syscalls.load(),    res->wrong.load(),
+  const rt_summary out{res->filter_ok.load(),     res->syscalls.load(),   res->wrong.load(),
                        res->first_syscall.load(), res->heap_calls.load(), res->rounds.load()};
   munmap(mem, sizeof(rt_result));
   return out;
@@ -180,12 +182,11 @@ void* operator new(std::size_t n) {
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
-TEMPLATE_TEST_CASE("real-time calls make no system call and no heap call",
-                   "[realtime][seccomp]", errgroup::ring_thread_executor<64>,
-                   errgroup::boost_thread_executor<64>) {
+TEMPLATE_TEST_CASE("real-time calls make no system call and no heap call", "[realtime][seccomp]",
+                   errgroup::ring_thread_executor<64>, errgroup::boost_thread_executor<64>) {
   errgroup::executor_options eo;
   eo.workers = 1;
-  eo.spin = 0;  // workers park at once: a futex wake would be needed without wake_policy::poll
+  eo.spin = 0;     // workers park at once: a futex wake would be needed without wake_policy::poll
   eo.spin_us = 0;  // count only: the tests choose when workers park
   eo.wake = errgroup::wake_policy::poll;
   eo.poll_interval_us = 100;
@@ -203,7 +204,7 @@ TEMPLATE_TEST_CASE("real-time calls make no system call on an executor shared wi
                    "group",
                    "[realtime][seccomp][isolation]", errgroup::ring_thread_executor<64>,
                    errgroup::boost_thread_executor<64>) {
-  // Issue 11, item 4: the old design's blocked go() on the real-time thread ran the ordinary
+  // The old design's blocked go() on the real-time thread ran the ordinary
   // group's task, whose finish woke its parked owner: futex calls on the real-time thread.
   errgroup::executor_options eo;
   eo.workers = 1;
@@ -227,7 +228,7 @@ TEST_CASE("control: the default configuration does make system calls on that thr
           "[realtime][seccomp]") {
   errgroup::executor_options eo;
   eo.workers = 1;
-  eo.spin = 0;  // parked workers: each submit wakes one with a futex call
+  eo.spin = 0;     // parked workers: each submit wakes one with a futex call
   eo.spin_us = 0;  // count only: the tests choose when workers park
   // Starts with the worker parked: otherwise a helping waiter can run every task itself while a
   // starved worker never parks (seen once under a loaded ctest -j2), and no call is needed.

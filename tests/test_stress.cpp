@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Randomised rounds on both hosted pools: random task counts, limits, errors, stops, nested
 // submissions, go/try_go mixes and park-heavy spin budgets. Invariants checked every round:
 // every accepted task ran or was skipped exactly once; every callable was destroyed; the error

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Test helpers shared by the suites: gates and latches built on atomics (no sleeps), a type that
 // counts its constructions and destructions, and the list of executors every behavioural test
 // runs against.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # toolchains/aarch64-linux-gnu.cmake — Linux on 64-bit ARM (armv8-a), run under qemu-user.
 #
 # Debian packages: g++-aarch64-linux-gnu (compiler + sysroot in /usr/aarch64-linux-gnu),

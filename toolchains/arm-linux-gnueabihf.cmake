@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # toolchains/arm-linux-gnueabihf.cmake — Linux on 32-bit ARM (armv7-a, hard float), run under
 # qemu-user.
 #

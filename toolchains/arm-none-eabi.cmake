@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # toolchains/arm-none-eabi.cmake — bare-metal Cortex-M (no OS), GNU Arm Embedded toolchain.
 #
 # Debian packages: gcc-arm-none-eabi, libnewlib-arm-none-eabi, libstdc++-arm-none-eabi-newlib

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # toolchains/linux-cross-common.cmake — shared by the Linux cross toolchain files; not a toolchain
 # file by itself. Expects ERRGROUP_CROSS_TRIPLE (e.g. aarch64-linux-gnu) and
 # CMAKE_SYSTEM_PROCESSOR to be set.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // bench/go: the same workloads against Go's golang.org/x/sync/errgroup, for the comparison table.
 // Run offline by scripts/bench (GOPATH mode, Debian's golang-golang-x-sync-dev):
 //

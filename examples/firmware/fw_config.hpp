@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // firmware/fw_config.hpp — errgroup configuration for the firmware images, force-included
 // (-include) before any errgroup header.
 //  * ERRGROUP_ASSERT: the default (assert) pulls __assert_func -> fiprintf -> malloc into the

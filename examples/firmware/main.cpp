@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // firmware/main.cpp — an errgroup workload on the bare-metal port, checked on the target and
 // reported through semihosting. Exit code 0: every check passed; otherwise the number of the
 // first failed check (ctest reports QEMU's non-zero exit as a failure).
@@ -19,8 +20,8 @@ namespace sh = fw::semihosting;
 namespace {
 
 constexpr errgroup::error_domain fw_domain{"fw", [](std::int32_t c) noexcept -> const char* {
-  return c == 42 ? "sensor 3 failed" : "fw error";
-}};
+                                             return c == 42 ? "sensor 3 failed" : "fw error";
+                                           }};
 
 errgroup::cooperative_executor<16> ex;  // static storage: constructed by the init arrays
 

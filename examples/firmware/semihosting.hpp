@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // firmware/semihosting.hpp — Arm semihosting, the two calls the images use. `bkpt 0xAB` with the
 // operation in r0 and its argument in r1; QEMU serves them with -semihosting-config enable=on.
 // No newlib stdio: printf/snprintf would pull in malloc, which the no-heap link forbids.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // firmware/size_probe.cpp — built twice, with FW_USE_ERRGROUP=1 and =0, to measure the library's
 // share of an image: the same work (4 jobs, first error, a limit of 2) done through an errgroup
 // group on the cooperative executor, or by a plain loop. The difference of the two images'
@@ -25,7 +26,6 @@ std::int32_t work(std::int32_t i) {
 errgroup::cooperative_executor<8> ex;
 #endif
 }  // namespace
-
 
 int main() {
   std::int32_t first = 0;

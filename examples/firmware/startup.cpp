@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // firmware/startup.cpp — the smallest startup a Cortex-M image needs, no vendor code: the vector
 // table (initial stack pointer, reset, the core's exceptions), a reset handler that enables the FPU
 // when there is one, copies .data, zeroes .bss, runs the static constructors, calls main() and
@@ -15,7 +16,10 @@ int main();
 [[noreturn]] void Reset_Handler();
 // Any exception the image does not handle ends the run with a distinct exit code.
 void Default_Handler() { fw::semihosting::exit(100); }
-void HardFault_Handler() { fw::semihosting::write0("HardFault\n"); fw::semihosting::exit(101); }
+void HardFault_Handler() {
+  fw::semihosting::write0("HardFault\n");
+  fw::semihosting::exit(101);
+}
 void NMI_Handler() __attribute__((weak, alias("Default_Handler")));
 void MemManage_Handler() __attribute__((weak, alias("Default_Handler")));
 void BusFault_Handler() __attribute__((weak, alias("Default_Handler")));
@@ -25,6 +29,8 @@ void PendSV_Handler() __attribute__((weak, alias("Default_Handler")));
 void SysTick_Handler() __attribute__((weak, alias("Default_Handler")));
 
 using vector = void (*)();
+// The vector table, laid out by hand (several reserved slots per line).
+// clang-format off
 __attribute__((section(".isr_vector"), used)) const vector vector_table[16] = {
     reinterpret_cast<vector>(&__stack_top),
     Reset_Handler,
@@ -39,6 +45,7 @@ __attribute__((section(".isr_vector"), used)) const vector vector_table[16] = {
     PendSV_Handler,
     SysTick_Handler,
 };
+// clang-format on
 
 void Reset_Handler() {
 #if defined(__ARM_FP)

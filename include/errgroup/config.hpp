@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/config.hpp — compile-time configuration: the precondition hook, feature detection, the
 // cache-line constant. Every macro is ERRGROUP_-prefixed; each can be defined by the user before the
 // first include.
@@ -28,7 +29,7 @@
 // Tuning counters (tasks run/skipped, high-water marks of concurrency and queue depth). Off by
 // default: they cost relaxed read-modify-writes on lines that submitters and workers share (three
 // per task in the group, two or three per job in the executor, plus a compare loop when a mark
-// rises) — measured at 25-35% of the per-task cost of an empty task on a 2-core VM. Define to 1
+// rises) — a measurable share of an empty task's cost (bench/reference/README.md). Define to 1
 // for a tuning build; with 0 the stats() accessors report zeros.
 #ifndef ERRGROUP_STATS
 #define ERRGROUP_STATS 0

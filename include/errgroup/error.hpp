@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/error.hpp — the error value tasks return, and the status the library's own calls return.
 //
 // Two kinds of outcome, two types:
@@ -32,8 +33,9 @@ inline const char* generic_message(std::int32_t) noexcept { return "error"; }
 
 // Codes the library itself produces inside errgroup::error (the task side).
 enum class errc : std::int32_t {
-  task_threw = 1,        // a task let an exception escape (exception_policy::to_error or rethrow)
-  wait_inside_task = 2,  // wait() called from one of the group's own tasks: it would deadlock
+  task_threw = 1,         // a task let an exception escape (exception_policy::to_error or rethrow)
+  wait_inside_task = 2,   // wait() called from one of the group's own tasks: it would deadlock
+  deadline_exceeded = 3,  // the group's deadline (stop_at/stop_after) passed: Go's DeadlineExceeded
 };
 
 namespace detail {
@@ -41,6 +43,7 @@ inline const char* library_message(std::int32_t c) noexcept {
   switch (static_cast<errc>(c)) {
     case errc::task_threw: return "a task threw an exception";
     case errc::wait_inside_task: return "wait() called from inside one of the group's own tasks";
+    case errc::deadline_exceeded: return "the group's deadline passed";
   }
   return "unknown errgroup error";
 }
@@ -57,7 +60,8 @@ class error {
   constexpr explicit error(std::int32_t code) noexcept : code_(code), domain_(&generic_domain) {}
   constexpr error(std::int32_t code, const error_domain& domain) noexcept
       : code_(code), domain_(&domain) {}
-  constexpr error(errc c) noexcept : code_(static_cast<std::int32_t>(c)), domain_(&library_domain) {}
+  constexpr error(errc c) noexcept
+      : code_(static_cast<std::int32_t>(c)), domain_(&library_domain) {}
 
   constexpr std::int32_t code() const noexcept { return code_; }
   constexpr const error_domain& domain() const noexcept {
@@ -65,9 +69,7 @@ class error {
   }
   // True when this is a failure (Go: err != nil).
   constexpr explicit operator bool() const noexcept { return code_ != 0; }
-  const char* message() const noexcept {
-    return code_ == 0 ? "success" : domain().message(code_);
-  }
+  const char* message() const noexcept { return code_ == 0 ? "success" : domain().message(code_); }
   friend constexpr bool operator==(const error& a, const error& b) noexcept {
     return a.code_ == b.code_ && (a.code_ == 0 || &a.domain() == &b.domain());
   }

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/executor.hpp — the worker pool groups run on.
 //
 // basic_executor<Port, Queue, MaxWorkers>: a fixed set of workers created once, in the
@@ -85,6 +86,8 @@ class executor_base {
   virtual void relax() noexcept = 0;
   virtual void yield() noexcept = 0;
   virtual thread_context& context() noexcept ERRGROUP_NONBLOCKING = 0;
+  // The calling thread's context, or nullptr inside an interrupt handler (which has none).
+  virtual const thread_context* try_context() noexcept ERRGROUP_NONBLOCKING = 0;
   // How many task frames the calling thread's stack holds (thread_context::depth), or 0 inside an
   // interrupt handler (whose submits are not nested in the interrupted code's frames).
   virtual std::uint32_t submit_depth() noexcept ERRGROUP_NONBLOCKING = 0;
@@ -104,7 +107,7 @@ class executor_base {
 
   // Executor-wide counters (ERRGROUP_STATS). Relaxed snapshots.
   struct statistics {
-    std::uint64_t jobs_run = 0;        // by workers (helpers count in their groups' stats)
+    std::uint64_t jobs_run = 0;         // by workers (helpers count in their groups' stats)
     std::uint32_t max_queue_depth = 0;  // high-water mark of jobs queued at once
   };
   statistics stats() const noexcept {
@@ -186,8 +189,8 @@ template <class Queue, class = void>
 struct has_pop_if : std::false_type {};
 template <class Queue>
 struct has_pop_if<Queue, std::void_t<decltype(std::declval<Queue&>().try_pop_if(
-                             static_cast<bool (*)(job* const&)>(nullptr),
-                             std::declval<job*&>()))>> : std::true_type {};
+                             static_cast<bool (*)(job* const&)>(nullptr), std::declval<job*&>()))>>
+    : std::true_type {};
 
 // executor_base's port services, forwarded to a port's static functions.
 template <class Port>
@@ -204,6 +207,13 @@ class port_executor : public executor_base {
   void relax() noexcept override { Port::relax(); }
   void yield() noexcept override { Port::yield(); }
   thread_context& context() noexcept ERRGROUP_NONBLOCKING override { return Port::context(); }
+  const thread_context* try_context() noexcept ERRGROUP_NONBLOCKING override {
+    // Unchecked: as submit_depth().
+    ERRGROUP_EFFECTS_UNCHECKED_BEGIN
+    if (port_interrupts<Port>::in_interrupt()) return nullptr;
+    ERRGROUP_EFFECTS_UNCHECKED_END
+    return &Port::context();
+  }
   std::uint32_t submit_depth() noexcept ERRGROUP_NONBLOCKING override {
     // Unchecked: in_interrupt() is a port's register read or a relaxed load (FreeRTOS: its ISR
     // frame), never a system call; clang cannot see through the port's inline assembly.
@@ -221,6 +231,8 @@ class port_executor : public executor_base {
                 bool queues_jobs) noexcept
       : executor_base(spin, spin_ns, max_depth == 0 ? port_max_depth<Port>::value : max_depth,
                       queues_jobs) {}
+  // Protected and non-virtual, as executor_base's: nothing is ever destroyed through a base.
+  ~port_executor() = default;
 };
 }  // namespace detail
 
@@ -253,8 +265,8 @@ class basic_executor final : public detail::port_executor<Port> {
                  : 0,
              options.max_depth, /*queues_jobs=*/true),
         wake_on_submit_(options.wake == wake_policy::on_submit),
-        poll_ns_(static_cast<std::uint64_t>(options.poll_interval_us == 0 ? 1
-                                                                          : options.poll_interval_us) *
+        poll_ns_(static_cast<std::uint64_t>(
+                     options.poll_interval_us == 0 ? 1 : options.poll_interval_us) *
                  1000u) {
     std::uint32_t n = options.workers != 0 ? options.workers : Port::default_workers();
     ERRGROUP_ASSERT(n <= MaxWorkers, "errgroup: options.workers exceeds the executor's MaxWorkers");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/group.hpp — errgroup::group<Capacity>: Go's errgroup.Group with fixed capacity.
 //
 // A group submits tasks to an executor, waits for them, keeps the first error (and up to Capacity
@@ -84,6 +85,7 @@
 #include "detail/first_error.hpp"
 #include "detail/job_state.hpp"
 #include "detail/park.hpp"
+#include "detail/stop_callbacks.hpp"
 #include "detail/task_slot.hpp"
 #include "error.hpp"
 #include "executor.hpp"
@@ -180,22 +182,55 @@ class group_base {
     return status::ok;
   }
 
+  // Go: errgroup.WithContext(context.WithDeadline(ctx, t)) / WithTimeout(ctx, d). From t on, the
+  // group is stopped as by stop(), with errc::deadline_exceeded recorded as an error (the first
+  // error, and so what wait() returns, unless a task failed earlier): tasks not yet started are
+  // skipped, stop_requested() is true in its tasks and its linked descendants', go() returns
+  // stopped. Lazy, as there is no timer thread: stop_requested() reads the port's clock; the
+  // group's (and its descendants') waiters and blocked go() calls wake at t; the error and the
+  // stop callbacks come with the first of them, a submit, or a task start to notice.
+  // Any time point or duration works as for wait_until/wait_for (max(): no deadline).
+  // Returns: ok; busy if tasks are outstanding (set it before the round's first go()). reset()
+  //   clears it.
+  template <class Clock, class Duration>
+  [[nodiscard]] status stop_at(std::chrono::time_point<Clock, Duration> t) noexcept {
+    const std::uint64_t ns = detail::ns_until(t);
+    return stop_at_ns(ns == detail::forever_ns ? no_deadline : deadline_in(ns));
+  }
+  template <class Rep, class Period>
+  [[nodiscard]] status stop_after(std::chrono::duration<Rep, Period> d) noexcept {
+    const std::uint64_t ns = detail::to_ns_ceil(d);
+    return stop_at_ns(ns == detail::forever_ns ? no_deadline : deadline_in(ns));
+  }
+  // On the port's clock (executor().now_ns()), in nanoseconds; no_deadline clears it.
+  [[nodiscard]] status stop_at_ns(std::uint64_t deadline_ns) noexcept ERRGROUP_NONBLOCKING {
+    if (!finished_all()) return status::busy;
+    stop_.set_deadline(deadline_ns);
+    return status::ok;
+  }
+
   // Go: cancel(). Requests stop: tasks not yet started are skipped (destroyed, counted in
   // stats().tasks_skipped); running tasks see stop_token::stop_requested(); go/try_go refuse with
   // status::stopped until reset(). Non-blocking; one futex wake if a thread is parked in this
   // group or in a linked descendant (a wait(), or a go() waiting for room, which then returns
   // status::stopped at once).
+  // Runs, on this thread, every armed stop_callback of this group and its linked descendants
+  // (stop_callback.hpp): real-time safe only if those are.
   void stop() noexcept ERRGROUP_NONBLOCKING {
-    stop_.request();  // (T2)
+    const bool first = stop_.request();  // (T2)
     // Unchecked: a futex wake only if another thread is parked in this group or below it, which
-    // never happens under wait_policy::spin.
+    // never happens under wait_policy::spin; the stop callbacks are the user's (none armed: one
+    // load).
     ERRGROUP_EFFECTS_UNCHECKED_BEGIN
     // (P2) seq_cst loads after (T2): anyone registered to park here (A3)/(B1) or below (P1)?
     if (detail::done_word(counts_.done.load(std::memory_order_seq_cst)).anyone_parked() ||
         stop_.anyone_parked_below())
       wake_parked(ex_);
+    // (K3) after (T2): only the stop() that set the flag runs the callbacks.
+    if (first) detail::stop_callbacks::scan(ex_.try_context());
     ERRGROUP_EFFECTS_UNCHECKED_END
   }
+  // True if stop() was called on this group or a linked ancestor, or a deadline of theirs passed.
   bool stop_requested() const noexcept ERRGROUP_NONBLOCKING { return stop_.requested(); }
   stop_token token() const noexcept ERRGROUP_NONBLOCKING { return stop_token(stop_); }
 
@@ -216,16 +251,32 @@ class group_base {
 
   // The first error recorded this round (success if none). Safe to call at any time.
   error first_error() const noexcept ERRGROUP_NONBLOCKING { return first_.get(); }
-  // Why the group stopped: the first error if one stopped it (Go: context.Cause), otherwise
-  // success. Distinguish "stopped by stop()" with stop_requested().
-  error cause() const noexcept ERRGROUP_NONBLOCKING { return first_error(); }
+  // Go: context.Cause. This group's first error if it has one; otherwise, if it was stopped
+  // through a linked ancestor (the ancestor stopped, the group did not stop itself), the cause of
+  // the nearest stopped ancestor, as Go's Cause(child) returns the cause its parent was cancelled
+  // with; otherwise success. Success with stop_requested() true: stopped by stop() (Go:
+  // context.Canceled). A passed deadline (stop_at) is errc::deadline_exceeded.
+  error cause() const noexcept ERRGROUP_NONBLOCKING {
+    if (const error e = first_error()) return e;
+    for (const group_base* g = this;; g = g->opts_.parent) {
+      // (T1') acquire: pairs with (T2): the error that stopped g was recorded before g's stop.
+      if (g->stop_.flag.load(std::memory_order_acquire) != 0) return g->first_error();
+      // Its deadline passed and nobody has turned it into a stop yet (stop_at()).
+      if (g->stop_.own_deadline_passed()) return errc::deadline_exceeded;
+      if (g->opts_.parent == nullptr) return error{};
+    }
+  }
 
-  // All errors of this round (bounded by Capacity; the rest are counted in `dropped`).
+  // All errors of this round (bounded by Capacity; the rest are counted in `dropped`). The first
+  // entry is the first error (what wait() returns); the others follow in the order they were
+  // recorded. An exception after the first is an errc::task_threw entry (its object is dropped).
   // Precondition: no task outstanding (call after wait()).
   error_list errors() const noexcept {
     ERRGROUP_ASSERT(outstanding() == 0, "errgroup: errors() called while tasks are outstanding");
-    // relaxed: the caller's wait() (acquire) already made every task's writes visible.
-    const std::uint32_t n = error_count_.load(std::memory_order_relaxed);
+    // relaxed: the caller's wait() (acquire) already made every task's writes visible. The count
+    // holds the errors after the first.
+    const std::uint32_t n =
+        error_count_.load(std::memory_order_relaxed) + (first_error() ? 1u : 0u);
     error_list l;
     l.data = errors_;
     l.size = n < capacity_ ? n : capacity_;
@@ -243,6 +294,8 @@ class group_base {
     error_count_.store(0, std::memory_order_relaxed);
     first_.reset();
     stop_.flag.store(0, std::memory_order_relaxed);
+    stop_.set_deadline(no_deadline);
+    expired_.store(false, std::memory_order_relaxed);
     closed_.store(false, std::memory_order_relaxed);
     return status::ok;
   }
@@ -287,6 +340,8 @@ class group_base {
         slots_(slots),
         stride_(stride),
         errors_(errors) {
+    stop_.ex = &ex;
+    stop_.clock = [](executor_base* e) noexcept { return e->now_ns(); };
     ERRGROUP_ASSERT(o.help != help_policy::never || ex.worker_count() != 0 || !ex.queues_jobs(),
                     "errgroup: help_policy::never needs an executor with workers (with none, "
                     "nobody would ever run the queued tasks)");
@@ -368,8 +423,7 @@ class group_base {
   // Back off once without blocking: yield the CPU, or only relax() under wait_policy::spin
   // (sched_yield is a system call).
   void pause() noexcept {
-    if (opts_.waiting == wait_policy::spin)
-      ex_.relax();
+    if (opts_.waiting == wait_policy::spin) ex_.relax();
     else
       ex_.yield();
   }
@@ -383,6 +437,17 @@ class group_base {
       case help_policy::never: return ctx.depth != 0 && w != waiting_for::all_tasks_timed;
     }
     return false;
+  }
+
+  // Before a group deadline of the chain (stop_at), a waiter that would help only watches, as a
+  // timed wait does: a task run on its stack could keep it from noticing the deadline (and so
+  // from running the stop callbacks that end such a task). After it, the group is stopped and
+  // helping only skips. Not with help_policy::own_tasks_timed (which opts in to that hazard), nor
+  // where nobody else runs tasks (no workers).
+  bool watching_for_deadline() const noexcept {
+    if (opts_.help == help_policy::own_tasks_timed || ex_.worker_count() == 0) return false;
+    const std::uint64_t d = stop_.earliest_deadline();
+    return d != no_deadline && ex_.now_ns() < d;
   }
 
   // How many frames of this group are on the calling thread's stack of running tasks.
@@ -420,6 +485,23 @@ class group_base {
     ERRGROUP_EFFECTS_UNCHECKED_END
   }
   void record_error(const error& e, detail::exception_holder* thrown) noexcept;
+  // stop_requested(); and each group of the chain (this one, its linked ancestors) whose own
+  // deadline is why becomes stopped for real here, once: errc::deadline_exceeded recorded, then
+  // stop() (its wake-ups, its stop callbacks).
+  bool stopping() noexcept {
+    if (!stop_.requested()) return false;
+    for (group_base* g = this; g != nullptr; g = g->opts_.parent) g->expire_if_due();
+    return true;
+  }
+  void expire_if_due() noexcept {
+    // relaxed (flag): a hint; a stop() racing with the deadline may record both, harmlessly.
+    // acq_rel (expired_): exactly one thread turns the deadline into the stop.
+    if (stop_.flag.load(std::memory_order_relaxed) == 0 && stop_.own_deadline_passed() &&
+        !expired_.exchange(true, std::memory_order_acq_rel)) {
+      record_error(errc::deadline_exceeded, nullptr);
+      stop();
+    }
+  }
   error first_failure();
 
   // Taking the group's own queued tasks (see "Helping"). take_own(): one task this thread now
@@ -488,6 +570,7 @@ class group_base {
   std::atomic<std::uint32_t> children_{0};
   detail::first_error_slot first_;
   std::atomic<std::uint32_t> error_count_{0};
+  std::atomic<bool> expired_{false};  // the deadline was turned into a stop (stopping())
 
   // Statistics, written by whoever runs tasks.
   alignas(cache_line) std::atomic<std::uint64_t> tasks_run_{0};
@@ -564,7 +647,7 @@ status group_base::reserve(bool exact) noexcept {
   // relaxed: only submitters write submitted; the CAS below decides.
   std::uint32_t s = submitted.load(std::memory_order_relaxed);
   for (;;) {
-    if (stop_.requested()) return status::stopped;
+    if (stopping()) return status::stopped;
     // (C2) acquire: pairs with (C1) in close().
     if (closed_.load(std::memory_order_acquire)) return status::closed;
     // relaxed: see set_limit().
@@ -622,8 +705,8 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
     // relaxed: see set_limit().
     const std::uint32_t lim = counts_.limit.load(std::memory_order_relaxed);
     if (c < lim && c < capacity_) return status::ok;
-    if (stop_.requested()) return status::stopped;
-    if (helping && (spins >= help_after || ex_.worker_count() == 0)) {
+    if (stopping()) return status::stopped;
+    if (helping && (spins >= help_after || ex_.worker_count() == 0) && !watching_for_deadline()) {
       if (detail::slot_header* h = take_own(memo)) {
         run(h);
         continue;
@@ -688,10 +771,16 @@ inline void group_base::finish(std::uint32_t n) noexcept {
 }
 
 inline void group_base::record_error(const error& e, detail::exception_holder* thrown) noexcept {
+  // The first error is errors()[0], as wait() returns it: its winner owns entry 0; the others
+  // take entries 1, 2, ... in the order they reach the count.
+  if (first_.offer(e, thrown)) {
+    errors_[0] = e;  // published by (R1), as every entry
+    if (opts_.on_error == on_error::stop) stop();
+    return;
+  }
   // relaxed: the index only needs uniqueness; the entry is published by (R1).
   const std::uint32_t n = error_count_.fetch_add(1, std::memory_order_relaxed);
-  if (n < capacity_) errors_[n] = e;
-  if (first_.offer(e, thrown) && opts_.on_error == on_error::stop) stop();
+  if (n + 1 < capacity_) errors_[n + 1] = e;
 }
 
 inline error group_base::first_failure() {
@@ -704,8 +793,8 @@ inline error group_base::first_failure() {
 }
 
 inline detail::slot_header* group_base::take_queued(detail::scan_memo& memo, scan_for what,
-                                                     std::uint64_t deadline_ns,
-                                                     std::uint32_t* skipped) noexcept {
+                                                    std::uint64_t deadline_ns,
+                                                    std::uint32_t* skipped) noexcept {
   // relaxed: a memo key; a task submitted after this load changes it (or is seen by the scan).
   const std::uint32_t s = counts_.submitted.load(std::memory_order_relaxed);
   if (memo.valid && memo.submitted == s) return nullptr;
@@ -812,7 +901,7 @@ inline void group_base::run(job* j) noexcept {
   task_frame frame{&g, ctx.top};
   ctx.top = &frame;
   ++ctx.depth;
-  if (g.stop_.requested()) {
+  if (g.stopping()) {
     g.skip_owned(h);
 #if ERRGROUP_STATS
     // relaxed: statistics only.
@@ -857,14 +946,17 @@ inline void group_base::run(job* j) noexcept {
   g.finish(1);  // last access to g
 }
 
-inline void group_base::park_as(detail::parker who, std::uint32_t target,
-                                std::uint64_t deadline_ns, bool helping) noexcept {
+inline void group_base::park_as(detail::parker who, std::uint32_t target, std::uint64_t deadline_ns,
+                                bool helping) noexcept {
+  // Sleep no later than the earliest group deadline of the chain: it must be noticed then.
+  const std::uint64_t group_deadline = stop_.earliest_deadline();
+  if (group_deadline < deadline_ns) deadline_ns = group_deadline;
   detail::done_word now(0);
   const bool parked = detail::park(
       ex_, ex_.park_ec(), deadline_ns,
       [&]() noexcept {
         if (!register_in_done(who, target, now)) return false;  // (A3)/(B1)
-        stop_.count_parked_in_ancestors(1);                      // (P1)
+        stop_.count_parked_in_ancestors(1);                     // (P1)
         return true;
       },
       [&]() noexcept { return recheck(who, now, target, helping); },
@@ -920,8 +1012,9 @@ inline status group_base::wait_until_ns(std::uint64_t deadline_ns) noexcept {
       counts_.cursor.store(0, std::memory_order_relaxed);
       return status::ok;
     }
+    if (!helping) (void)stopping();  // a watching waiter notices a passed deadline too
     if (helping) {
-      if (stop_.requested()) {
+      if (stopping()) {
         // Skip our queued tasks here rather than leave them to busy workers: those at the
         // queue's head in runs, then any others through the slots.
         std::uint32_t n = skip_queued(memo, deadline_ns);
@@ -930,7 +1023,8 @@ inline status group_base::wait_until_ns(std::uint64_t deadline_ns) noexcept {
           finish(n);
           continue;
         }
-      } else if (!timed || ex_.now_ns() < deadline_ns) {  // the clock, before starting a task
+      } else if ((!timed || ex_.now_ns() < deadline_ns) &&  // the clock, before starting a task
+                 !watching_for_deadline()) {
         if (detail::slot_header* h = take_own(memo)) {
           run(h);
           continue;

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/options.hpp — how a group behaves: the policies of group_options.
 #ifndef ERRGROUP_OPTIONS_HPP
 #define ERRGROUP_OPTIONS_HPP

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/port.hpp — the port boundary: what an operating-system port must provide, written down
 // once. A port is a traits class of static functions (no virtuals, no state), chosen at compile time
 // as the first template argument of basic_executor / basic_inline_executor. Ports hold OS glue only;
@@ -87,18 +88,18 @@ enum class sched_policy : std::uint8_t {
 enum class wake_policy : std::uint8_t {
   on_submit,  // a submit wakes one parked worker: one futex wake, a system call (lowest latency)
   poll,       // a submit never makes a system call; parked workers re-check the queue every
-              // poll_interval_us (for real-time submitters; a helping waiter runs the work meanwhile)
+  // poll_interval_us (for real-time submitters; a helping waiter runs the work meanwhile)
 };
 
 // Settings applied to each worker at construction. Everything a port cannot honour is reported in
 // the worker's worker_report, never silently ignored.
 struct executor_options {
-  std::uint32_t workers = 0;          // 0: the port's default_workers()
-  std::uint32_t spin = 2000;          // relax() iterations a worker / waiter spins before parking
+  std::uint32_t workers = 0;  // 0: the port's default_workers()
+  std::uint32_t spin = 2000;  // relax() iterations a worker / waiter spins before parking
   // An idle worker also keeps polling the queue until spin_us microseconds have passed since it
   // ran out of work, yielding between looks (ports with a fine clock only; see
   // Port::fine_clock). A burst of tasks a little apart then finds the worker awake instead of
-  // paying a futex wake (~30-60 us on a VM). A wait() with nothing to help with (and
+  // paying a futex wake (bench/reference/: W2). A wait() with nothing to help with (and
   // wait_policy::park) likewise keeps looking for spin_us before it parks, so a task that ends
   // within that time is seen at once rather than through a futex wake of the waiter.
   // The price: each worker (and waiter) burns up to spin_us of CPU, yielding, after its last
@@ -107,10 +108,10 @@ struct executor_options {
   std::uint32_t spin_us = 200;
   errgroup::wake_policy wake = errgroup::wake_policy::on_submit;
   std::uint32_t poll_interval_us = 200;  // wake_policy::poll: how often a parked worker looks
-  const char* name = "errgroup";      // workers are named "<name>-<index>" (truncated to OS limit)
+  const char* name = "errgroup";  // workers are named "<name>-<index>" (truncated to OS limit)
   sched_policy policy = sched_policy::inherit;
-  int priority = 0;                   // policy priority (Linux: 1..99 for fifo/round_robin)
-  const int* cpus = nullptr;          // if set: worker i is pinned to cpus[i % cpu_count]
+  int priority = 0;           // policy priority (Linux: 1..99 for fifo/round_robin)
+  const int* cpus = nullptr;  // if set: worker i is pinned to cpus[i % cpu_count]
   std::uint32_t cpu_count = 0;
   // How many task frames one thread's stack may hold. A thread that waits (wait(), or a go() at
   // the limit) runs its group's queued tasks on its own stack, and a task that waits for a child
@@ -173,7 +174,8 @@ constexpr bool check_port() {
                 "port: missing static void join_thread(thread_handle&) noexcept");
   static_assert(
       std::is_convertible<decltype(&P::wait_on),
-                          void (*)(std::atomic<std::uint32_t>&, std::uint32_t, std::uint64_t) noexcept>::value,
+                          void (*)(std::atomic<std::uint32_t>&, std::uint32_t,
+                                   std::uint64_t) noexcept>::value,
       "port: missing static void wait_on(std::atomic<uint32_t>&, uint32_t, uint64_t) noexcept");
   static_assert(std::is_convertible<decltype(&P::wake),
                                     void (*)(std::atomic<std::uint32_t>&, bool) noexcept>::value,
@@ -186,8 +188,9 @@ constexpr bool check_port() {
                 "port: missing static void yield() noexcept");
   static_assert(std::is_convertible<decltype(&P::context), thread_context& (*)() noexcept>::value,
                 "port: missing static thread_context& context() noexcept");
-  static_assert(std::is_convertible<decltype(&P::default_workers), std::uint32_t (*)() noexcept>::value,
-                "port: missing static uint32_t default_workers() noexcept");
+  static_assert(
+      std::is_convertible<decltype(&P::default_workers), std::uint32_t (*)() noexcept>::value,
+      "port: missing static uint32_t default_workers() noexcept");
   return true;
 }
 }  // namespace detail

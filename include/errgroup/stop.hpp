@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/stop.hpp — cooperative cancellation: an atomic stop flag per group, optionally linked to
 // a parent group's flag so that stopping a parent stops every descendant (Go: a context derived
 // from a parent context).
@@ -10,6 +11,10 @@
 #include "config.hpp"
 
 namespace errgroup {
+
+class executor_base;
+template <class F>
+class stop_callback;
 
 namespace detail {
 // One group's stop flag plus a link to its parent's. The chain is walked on each query (pull
@@ -26,19 +31,58 @@ struct stop_state {
   std::atomic<std::uint32_t> flag{0};
   std::atomic<std::uint32_t> parked_below{0};  // threads parked in linked descendants
   stop_state* parent = nullptr;
+  executor_base* ex = nullptr;  // the group's executor (a stop_callback's thread identity, wait)
+  // The group's deadline (group_base::stop_at: Go's WithDeadline) on the port's clock, in ns, as
+  // two halves (a 64-bit atomic is not lock-free on 32-bit cores); high half ~0: none. Written
+  // only while the group is idle, before the go() calls that publish it (their queue push).
+  std::atomic<std::uint32_t> deadline_hi{~std::uint32_t{0}};
+  std::atomic<std::uint32_t> deadline_lo{~std::uint32_t{0}};
+  std::uint64_t (*clock)(executor_base*) noexcept = nullptr;  // ex's now_ns()
+
+  bool has_deadline() const noexcept ERRGROUP_NONBLOCKING {
+    // relaxed: written while idle and published by go() (see above).
+    return deadline_hi.load(std::memory_order_relaxed) != ~std::uint32_t{0};
+  }
+  std::uint64_t deadline() const noexcept ERRGROUP_NONBLOCKING {
+    // relaxed: as has_deadline().
+    return (std::uint64_t{deadline_hi.load(std::memory_order_relaxed)} << 32) |
+           deadline_lo.load(std::memory_order_relaxed);
+  }
+  void set_deadline(std::uint64_t ns) noexcept ERRGROUP_NONBLOCKING {
+    // relaxed: as has_deadline(). Stored low half first: a reader that sees the high half set
+    // by this call (published by go()) sees both.
+    deadline_lo.store(static_cast<std::uint32_t>(ns), std::memory_order_relaxed);
+    deadline_hi.store(static_cast<std::uint32_t>(ns >> 32), std::memory_order_relaxed);
+  }
+  // This group's own deadline has passed (a clock read only if it has one).
+  bool own_deadline_passed() const noexcept ERRGROUP_NONBLOCKING {
+    if (!has_deadline()) return false;
+    // Unchecked: the port's clock (a vDSO clock_gettime, a tick-count read), never blocking.
+    ERRGROUP_EFFECTS_UNCHECKED_BEGIN
+    return clock(ex) >= deadline();
+    ERRGROUP_EFFECTS_UNCHECKED_END
+  }
+  // The earliest deadline of this group and its ancestors (no_deadline if none): how long a
+  // thread parked in this group may sleep before a deadline must be noticed.
+  std::uint64_t earliest_deadline() const noexcept {
+    std::uint64_t d = ~std::uint64_t{0};
+    for (const stop_state* s = this; s != nullptr; s = s->parent)
+      if (s->has_deadline() && s->deadline() < d) d = s->deadline();
+    return d;
+  }
 
   bool requested() const noexcept ERRGROUP_NONBLOCKING {
     for (const stop_state* s = this; s != nullptr; s = s->parent)
       // (T1) acquire: pairs with (T2) in request(); what the stopper did before stop() is
       // visible to a task that sees the stop.
-      if (s->flag.load(std::memory_order_acquire) != 0) return true;
+      if (s->flag.load(std::memory_order_acquire) != 0 || s->own_deadline_passed()) return true;
     return false;
   }
   // The re-check of a thread about to park, after its registrations (P1) and (A3)/(B1).
   bool requested_after_registering() const noexcept {
     for (const stop_state* s = this; s != nullptr; s = s->parent)
       // (T3) seq_cst: the load half of store->load against stop() (T2 then P2 / its done_ load).
-      if (s->flag.load(std::memory_order_seq_cst) != 0) return true;
+      if (s->flag.load(std::memory_order_seq_cst) != 0 || s->own_deadline_passed()) return true;
     return false;
   }
   // Returns true if this call set the flag.
@@ -70,6 +114,8 @@ class stop_token {
   bool stop_requested() const noexcept ERRGROUP_NONBLOCKING { return s_->requested(); }
 
  private:
+  template <class F>
+  friend class stop_callback;
   const detail::stop_state* s_;
 };
 

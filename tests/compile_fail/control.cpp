@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Control for too_large.cpp and wrong_return.cpp: the same setup with a task that fits and
 // returns errgroup::error compiles, links and runs, so their failures come from the static_asserts
 // and not from a broken build setup.

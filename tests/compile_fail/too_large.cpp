@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Must NOT compile: a task whose callable (a 256-byte capture) is larger than group<4>'s slot.
 // The expected diagnostic is group::check_fits' static_assert ("... larger than the group's
 // slot ..."); tests/packaging.cmake builds this target and matches that text.

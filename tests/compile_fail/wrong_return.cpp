@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Must NOT compile: a task that returns int (neither errgroup::error nor void).
 // The expected diagnostic is the static_assert "a task must return errgroup::error or void".
 #include <errgroup/std_thread.hpp>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // A user of the installed / added errgroup package: go + wait + set_limit through
 // errgroup::std_thread. Exits non-zero, naming the failed check, on wrong behaviour.
 #include <errgroup/std_thread.hpp>

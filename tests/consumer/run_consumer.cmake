@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # Driver for errgroup's packaging tests (cmake -P), called by tests/packaging.cmake.
 #
 #   ACTION=install   -DBUILD_DIR=<errgroup build> -DPREFIX=<dir>
@@ -25,6 +26,9 @@ if(ACTION STREQUAL "install")
   file(GLOB_RECURSE config "${PREFIX}/*/errgroupConfig.cmake")
   if(NOT config)
     message(FATAL_ERROR "no errgroupConfig.cmake under ${PREFIX}")
+  endif()
+  if(NOT EXISTS "${PREFIX}/share/doc/errgroup/LICENSE")
+    message(FATAL_ERROR "the license is not installed (${PREFIX}/share/doc/errgroup/LICENSE)")
   endif()
 elseif(ACTION STREQUAL "consumer")
   unset(ENV{CXXFLAGS})

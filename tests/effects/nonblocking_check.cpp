@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Compile-time proof (clang 20+, -Wfunction-effects -Werror): everything a real-time thread calls
 // on a group is [[clang::nonblocking]] — no allocation, no lock, no throw, no opaque call the
 // analysis cannot see through — on every hosted executor. Built with -fno-exceptions, the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // Run-time proof with Clang's RealtimeSanitizer (-fsanitize=realtime, LLVM 20+): the calls an
 // audio thread makes run inside a [[clang::nonblocking]] function, so RTSan aborts on any system
 // call (futex, sched_yield, ...), allocation or lock made while it is on the stack — including

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # Builds tests/effects/rtsan_realtime.cpp with clang's RealtimeSanitizer and runs it in one mode.
 #   cmake -DCLANG=<clang++ 20+> -DSRC=<file> -DOUT=<binary> -DMODE=rt|control -DROOT=<repo> -P run_rtsan.cmake
 # ctest judges the output: rtsan_realtime must print PASS with no report; the control must be

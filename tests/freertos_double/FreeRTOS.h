@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSL-1.0 */
 /* FreeRTOS.h of the errgroup FreeRTOS TEST DOUBLE — not FreeRTOS.
  *
  * tests/freertos_double implements, on std::thread / pthreads, exactly the subset of the
@@ -44,7 +45,8 @@ typedef uintptr_t StackType_t;
 #define pdTRUE ((BaseType_t)1)
 #define pdPASS (pdTRUE)
 #define pdFAIL (pdFALSE)
-#define pdMS_TO_TICKS(ms) ((TickType_t)(((TickType_t)(ms) * (TickType_t)configTICK_RATE_HZ) / (TickType_t)1000U))
+#define pdMS_TO_TICKS(ms) \
+  ((TickType_t)(((TickType_t)(ms) * (TickType_t)configTICK_RATE_HZ) / (TickType_t)1000U))
 #ifndef configSTACK_DEPTH_TYPE
 #define configSTACK_DEPTH_TYPE size_t
 #endif

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSL-1.0 */
 /* FreeRTOSConfig.h for the errgroup FreeRTOS *test double* (tests/freertos_double): the options
  * port/freertos needs, at the values a firmware build would use. Any of them can be overridden
  * with -D to compile-check another configuration. Not a configuration of the real kernel. */
@@ -5,10 +6,10 @@
 #define FREERTOS_CONFIG_H
 
 #ifndef configTICK_RATE_HZ
-#define configTICK_RATE_HZ 1000
+#define configTICK_RATE_HZ ((TickType_t)1000)
 #endif
 #define configMAX_PRIORITIES 8
-#define configMINIMAL_STACK_SIZE 128
+#define configMINIMAL_STACK_SIZE ((unsigned short)128)
 #define configMAX_TASK_NAME_LEN 16
 #define configUSE_TIME_SLICING 1
 #define configSUPPORT_STATIC_ALLOCATION 1

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The errgroup FreeRTOS TEST DOUBLE — not FreeRTOS. See FreeRTOS.h here for the semantics kept.
 // Test code: it may lock and allocate; the port it serves may not.
 #if defined(__SANITIZE_ADDRESS__)
@@ -37,9 +38,9 @@ struct tskTaskControlBlock {
   TaskFunction_t fn = nullptr;
   void* param = nullptr;
   bool adopted = false;
-  bool deleted = false;  // vTaskDelete was called
-  bool gone = false;     // the thread will run no more task code
-  bool suspended = false;  // blocked in vTaskSuspend(NULL)
+  bool deleted = false;            // vTaskDelete was called
+  bool gone = false;               // the thread will run no more task code
+  bool suspended = false;          // blocked in vTaskSuspend(NULL)
   StaticTask_t* buffer = nullptr;  // the caller's storage (static tasks)
 };
 
@@ -58,7 +59,9 @@ const auto t0 = std::chrono::steady_clock::now();
 
 std::uint64_t ticks64() {
   const auto d = std::chrono::steady_clock::now() - t0;
-  const auto ticks = std::chrono::duration_cast<std::chrono::duration<std::int64_t, std::ratio<1, configTICK_RATE_HZ>>>(d).count();
+  const auto ticks = std::chrono::duration_cast<
+                         std::chrono::duration<std::int64_t, std::ratio<1, configTICK_RATE_HZ>>>(d)
+                         .count();
   return (std::uint64_t{1} << 32) - FREERTOS_DOUBLE_TICK_START + static_cast<std::uint64_t>(ticks);
 }
 
@@ -75,7 +78,8 @@ tskTaskControlBlock* current() {
 }
 
 void task_only(const char* what) {
-  if (isr_depth != 0) freertos_double_assert_failed(what, "task-only API called in an interrupt", 0);
+  if (isr_depth != 0)
+    freertos_double_assert_failed(what, "task-only API called in an interrupt", 0);
 }
 
 // Called with t->m held by the task itself at a kernel entry: a deleted task ends here.
@@ -226,8 +230,9 @@ uint32_t ulTaskNotifyTakeIndexed(UBaseType_t idx, BaseType_t clear, TickType_t t
         exit_if_deleted(lk, me);
       }
     } else {
-      const auto until = std::chrono::steady_clock::now() +
-                         std::chrono::duration<std::int64_t, std::ratio<1, configTICK_RATE_HZ>>(ticks);
+      const auto until =
+          std::chrono::steady_clock::now() +
+          std::chrono::duration<std::int64_t, std::ratio<1, configTICK_RATE_HZ>>(ticks);
       while (me->notify[idx] == 0 && me->cv.wait_until(lk, until) != std::cv_status::timeout)
         exit_if_deleted(lk, me);
     }
@@ -253,7 +258,8 @@ BaseType_t xTaskNotifyGiveIndexed(TaskHandle_t t, UBaseType_t idx) {
 
 void vTaskNotifyGiveIndexedFromISR(TaskHandle_t t, UBaseType_t idx, BaseType_t* woken) {
   if (isr_depth == 0)
-    freertos_double_assert_failed("vTaskNotifyGiveIndexedFromISR", "called outside an interrupt", 0);
+    freertos_double_assert_failed("vTaskNotifyGiveIndexedFromISR", "called outside an interrupt",
+                                  0);
   n_from_isr.fetch_add(1, std::memory_order_relaxed);
   give(t, idx);
   // The double has no priorities to compare: a woken task always "should run".
@@ -273,7 +279,7 @@ interrupt::~interrupt() {
 
 counters stats() {
   return counters{n_from_isr.load(), n_yield_isr.load(), n_created.load(),
-                  n_deleted.load(), n_gives.load(),     n_blocked.load()};
+                  n_deleted.load(),  n_gives.load(),     n_blocked.load()};
 }
 
 UBaseType_t priority_of(TaskHandle_t t) { return t->priority; }

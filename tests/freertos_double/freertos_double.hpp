@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // The test side of the FreeRTOS test double (tests/freertos_double): simulated interrupts and
 // counters. Not part of any FreeRTOS API.
 #ifndef FREERTOS_DOUBLE_HPP

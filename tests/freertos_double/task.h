@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSL-1.0 */
 /* task.h of the errgroup FreeRTOS TEST DOUBLE — not FreeRTOS. See FreeRTOS.h here. */
 #ifndef FREERTOS_DOUBLE_TASK_H
 #define FREERTOS_DOUBLE_TASK_H

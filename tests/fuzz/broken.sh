@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # The fuzzer can fail: each variant below breaks one rule in a copy of the headers, and the fuzzer
 # built against that copy must report a violation (a crash, an invariant message, or libFuzzer's
 # hang timeout) within the time given. Exit 0 iff every variant was caught.

@@ -1,4 +1,5 @@
-// Model-based fuzzer for errgroup::group (issue 6), for libFuzzer (clang -fsanitize=fuzzer).
+// SPDX-License-Identifier: BSL-1.0
+// Model-based fuzzer for errgroup::group, for libFuzzer (clang -fsanitize=fuzzer).
 //
 // Each input is decoded into one group configuration and a sequence of up to 64 operations, run
 // on a real executor (a ring_thread_executor or a Boost.Lockfree thread_executor with 2 workers,
@@ -112,15 +113,16 @@ constexpr int kMaxTasks = 512;
 constexpr int kMaxGroups = 64;
 constexpr int kMaxOps = 64;
 constexpr std::uint32_t kNoLimit = ~std::uint32_t{0};
-constexpr std::uint64_t kLateNs = 9500000000ull;  // a 10 s wait that took this long hit its deadline
+constexpr std::uint64_t kLateNs =
+    9500000000ull;  // a 10 s wait that took this long hit its deadline
 constexpr std::uint64_t kAlive = 0xA11CEA11CEA11CEull, kDead = 0xDEADDEADDEADDEADull;
 
 [[noreturn]] void fail(const char* what, int id = -1) {
   std::fprintf(stderr, "\n*** errgroup fuzz invariant violated: %s (task %d)\n", what, id);
   __builtin_trap();
 }
-#define CHECK(cond, what, id) \
-  do {                        \
+#define CHECK(cond, what, id)    \
+  do {                           \
     if (!(cond)) fail(what, id); \
   } while (0)
 
@@ -302,7 +304,8 @@ void verify_round(int gi, int round, bool stop_possible) {
     CHECK(runs <= 1, "task ran more than once", id);
     CHECK(runs == 0 || ld(r.finished), "wait returned while a task was still running", id);
     CHECK(runs == 1 || stop_possible, "task skipped although the group was never stopped", id);
-    CHECK(!(runs == 1 && ld(r.must_skip)), "task queued before stop() ran instead of being skipped", id);
+    CHECK(!(runs == 1 && ld(r.must_skip)), "task queued before stop() ran instead of being skipped",
+          id);
     CHECK(ld(r.constructed) == ld(r.destroyed),
           "wait returned but the task's callable was not destroyed exactly once", id);
     if (runs == 1) {
@@ -344,7 +347,8 @@ int check_wait(int gi, int round, bool use_stop_and_wait) {
     task_rec& r = g_recs[id];
     if (ld(r.gm) != gi || ld(r.round) != round || !ld(r.accepted) || ld(r.runs) != 1) continue;
     if (ld(r.threw)) thr_exc = true;
-    else if (is_threw(rec_error(r))) thr_ret = true;
+    else if (is_threw(rec_error(r)))
+      thr_ret = true;
   }
   const bool rethrow = g_gms[gi].policy == errgroup::exception_policy::rethrow;
   errgroup::error e;
@@ -439,7 +443,8 @@ errgroup::error nested_body(task_rec& r, int id) {
   errgroup::group_options o;
   o.on_error = with_ctx ? errgroup::on_error::stop : errgroup::on_error::keep_going;
   o.parent = linked ? parent.g : nullptr;
-  o.exceptions = (d & 128) ? errgroup::exception_policy::to_error : errgroup::exception_policy::rethrow;
+  o.exceptions = (d & 128) ? errgroup::exception_policy::to_error
+                           : errgroup::exception_policy::rethrow;
   o.waiting = (y & 8) ? errgroup::wait_policy::spin : errgroup::wait_policy::park;
   fgroup child(parent.g->executor(), o);
   group_model& m = g_gms[ci];
@@ -452,7 +457,7 @@ errgroup::error nested_body(task_rec& r, int id) {
   }
   int attempts = 0;
   for (int i = 0; i < count; ++i) {
-    int ck = (x >> (2 * i)) & 3;  // ok, fail, throw, spin
+    int ck = (x >> (2 * i)) & 3;                     // ok, fail, throw, spin
     if (ck == 3 && !(linked || force_stop)) ck = 0;  // a spinner nobody could stop
     const int cid = alloc_task(ck == 3 ? k_spin : ck, ci, 0);
     if (cid < 0) break;
@@ -523,9 +528,8 @@ errgroup::error self_body(task_rec& r) {
     if (s == status::ok) {
       st(g_recs[sid].accepted, true);
     } else {
-      const bool ok = s == status::stopped || s == status::closed ||
-                      s == status::limit_reached || s == status::capacity_full ||
-                      s == status::queue_full;
+      const bool ok = s == status::stopped || s == status::closed || s == status::limit_reached ||
+                      s == status::capacity_full || s == status::queue_full;
       CHECK(ok, "unexpected status from go/try_go into the task's own group", sid);
     }
   }
@@ -600,7 +604,7 @@ errgroup::error run_task(const tracker& t, errgroup::stop_token tok) {
 errgroup::executor_options pool_options() {
   errgroup::executor_options o;
   o.workers = 2;
-  o.spin = 64;  // small: workers and waiters park often, so the futex protocol is exercised
+  o.spin = 64;    // small: workers and waiters park often, so the futex protocol is exercised
   o.spin_us = 0;  // count only: the tests choose when workers park
   o.name = "fuzz";
   return o;
@@ -753,12 +757,13 @@ struct model {
   void wait_full(bool stop_and_wait) {
     unmark();
     const std::uint64_t t0 = now_ns();
-    const errgroup::status s = timed(
-        [](fgroup& gg, int) { return gg.wait_for(std::chrono::seconds(10)); }, 0);
+    const errgroup::status s =
+        timed([](fgroup& gg, int) { return gg.wait_for(std::chrono::seconds(10)); }, 0);
     CHECK(s == errgroup::status::ok, "wait_for(10 s) did not return ok: wait() would hang", -1);
     // A waiter re-checks the count before the deadline, so a lost wake-up shows as an ok that
     // arrives only when the 10 s futex timeout fires.
-    CHECK(now_ns() - t0 < kLateNs, "wait_for(10 s) returned only at its deadline: lost wake-up", -1);
+    CHECK(now_ns() - t0 < kLateNs, "wait_for(10 s) returned only at its deadline: lost wake-up",
+          -1);
     after_wait_ok(stop_and_wait);
   }
 
@@ -838,7 +843,8 @@ struct model {
           break;
         case 5: {
           const status s = g.reset();
-          CHECK(s == status::ok || (s == status::busy && !quiescent), "reset: unexpected status", -1);
+          CHECK(s == status::ok || (s == status::busy && !quiescent), "reset: unexpected status",
+                -1);
           if (s == status::ok) {
             round_stop_possible[round] = stop_possible;
             ++round;
@@ -860,8 +866,7 @@ struct model {
             unmark();
             {
               waiting in(&g);
-              CHECK(g.wait_until_ns(errgroup::no_deadline) == status::ok, "wait() did not end",
-                    -1);
+              CHECK(g.wait_until_ns(errgroup::no_deadline) == status::ok, "wait() did not end", -1);
             }
             after_wait_ok(false);
           } else {
@@ -871,9 +876,9 @@ struct model {
         }
         case 7:
           unmark();
-          wait_short(timed(
-              [](fgroup& gg, int us) { return gg.wait_for(std::chrono::microseconds(us)); },
-              in.next()));
+          wait_short(
+              timed([](fgroup& gg, int us) { return gg.wait_for(std::chrono::microseconds(us)); },
+                    in.next()));
           break;
         case 8: saturate(); break;
         case 9:
@@ -964,7 +969,8 @@ void run_input(const std::uint8_t* data, std::size_t size) {
            : (cfg & 64) ? errgroup::help_policy::own_tasks_timed
                         : errgroup::help_policy::own_tasks;
   o.waiting = (cfg & 16) ? errgroup::wait_policy::spin : errgroup::wait_policy::park;
-  o.exceptions = (cfg & 32) ? errgroup::exception_policy::to_error : errgroup::exception_policy::rethrow;
+  o.exceptions = (cfg & 32) ? errgroup::exception_policy::to_error
+                            : errgroup::exception_policy::rethrow;
 
   // A worker frees a thrown exception object (group_base::run's local exception_ptr) after its
   // finish(), so possibly after the previous sequence's wait() returned: let both workers of
@@ -985,7 +991,11 @@ void run_input(const std::uint8_t* data, std::size_t size) {
   top.policy = o.exceptions;
   st(top.running, 0), st(top.hwm, 0), st(top.attempts, 0), st(top.limit, kNoLimit);
 
-  model m{g, (cfg & 3) != 2, (cfg & 3) == 2, (cfg & 4) != 0, (cfg & 8) == 0,
+  model m{g,
+          (cfg & 3) != 2,
+          (cfg & 3) == 2,
+          (cfg & 4) != 0,
+          (cfg & 8) == 0,
           (cfg & 8) == 0 && (cfg & 64) != 0};
 
   // I5: from here to the end of the sequence, no heap call on any thread.
@@ -1001,8 +1011,10 @@ void run_input(const std::uint8_t* data, std::size_t size) {
   CHECK(g_side_ran.load() == g_side_accepted.load(),
         "a task submitted from a destructor or into the side group did not run once", -1);
   g_counting.store(false, std::memory_order_seq_cst);
-  CHECK(g_news.load(std::memory_order_relaxed) == 0, "operator new/delete called during the sequence", -1);
-  if (!g_any_throw.load(std::memory_order_relaxed) && g_mallocs.load(std::memory_order_relaxed) != 0) {
+  CHECK(g_news.load(std::memory_order_relaxed) == 0,
+        "operator new/delete called during the sequence", -1);
+  if (!g_any_throw.load(std::memory_order_relaxed) &&
+      g_mallocs.load(std::memory_order_relaxed) != 0) {
     __asan_describe_address(const_cast<void*>(g_last_heap.load(std::memory_order_relaxed)));
     fail("malloc/free called during a sequence in which no task threw", -1);
   }
@@ -1025,7 +1037,8 @@ void run_input(const std::uint8_t* data, std::size_t size) {
 #if ERRGROUP_STATS
   const auto s = g.stats();
   CHECK(static_cast<long>(s.tasks_run) == ran, "stats().tasks_run != tasks that ran", -1);
-  CHECK(static_cast<long>(s.tasks_skipped) == skipped, "stats().tasks_skipped != tasks skipped", -1);
+  CHECK(static_cast<long>(s.tasks_skipped) == skipped, "stats().tasks_skipped != tasks skipped",
+        -1);
 #endif
   top.g = nullptr;
   g_side = nullptr;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Regenerates the committed seed corpus (tests/fuzz/corpus/) from the hex strings below. Each seed
 # is one configuration byte and a few operations, in the input format documented at the top of
 # fuzz_group.cpp. The comments decode them. Usage: tests/fuzz/make_corpus.sh

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: BSL-1.0
 # Builds the model-based fuzzer (fuzz_group.cpp) with clang's libFuzzer under ASan+UBSan and runs
 # it on the seed corpus for a bounded time.
 #

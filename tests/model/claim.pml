@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSL-1.0 */
 /* claim.pml — a SPIN model of who owns a queued task: the executor's ring of tickets and a group's
  * task slots (include/errgroup/queue/mpmc_ring.hpp, detail/job_state.hpp, group.hpp "Helping").
  *

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # Runs the SPIN model check of one model in tests/model/ (ctest model_*).
 #   cmake -DSPIN=spin -DCC=gcc -DMODEL=<path>/wakeup.pml -DDIR=<work dir> -DDEFINES="-DX;-DY"
 #         -DEXPECT=pass|error -P run_spin.cmake

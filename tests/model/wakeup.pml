@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: BSL-1.0 */
 /* wakeup.pml — a SPIN model of errgroup's park/wake protocol: workers parking on the executor's
  * event count (work_ec) and submitters waking them; a waiter and a go() blocked for room parking on
  * the port's park event count (park_ec) and being woken by the finishing task or by a stop of a

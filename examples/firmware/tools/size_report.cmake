@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: BSL-1.0
 # examples/firmware/tools/size_report.cmake — cmake -P script: errgroup's share of a firmware image.
 #   -DSIZE=<arm-none-eabi-size> -DWITH=<image using a group> -DWITHOUT=<same work, no group>
 #   [-DFULL=<the workload image>]

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/detail/counts.hpp — how a group counts its outstanding tasks on two cache lines, and who
 // is parked waiting for the count to move.
 //
@@ -47,9 +48,7 @@ class done_word {
   constexpr std::uint32_t bits() const noexcept { return bits_; }
   constexpr std::uint32_t finished() const noexcept { return bits_ >> finished_shift; }
   constexpr std::uint32_t target() const noexcept { return (bits_ >> target_shift) & target_mask; }
-  constexpr std::uint32_t parked(parker p) const noexcept {
-    return (bits_ & field(p)) / one(p);
-  }
+  constexpr std::uint32_t parked(parker p) const noexcept { return (bits_ & field(p)) / one(p); }
   constexpr bool anyone_parked() const noexcept {
     return (bits_ & (field(parker::waiter) | field(parker::submitter))) != 0;
   }
@@ -59,7 +58,8 @@ class done_word {
   constexpr done_word with(parker p, std::uint32_t target) const noexcept {
     const std::uint32_t b = bits_ + one(p);
     if (p == parker::submitter) return done_word(b);
-    return done_word((b & ~(target_mask << target_shift)) | ((target & target_mask) << target_shift));
+    return done_word((b & ~(target_mask << target_shift)) |
+                     ((target & target_mask) << target_shift));
   }
   // What to subtract when a parker of kind p leaves.
   static constexpr std::uint32_t one(parker p) noexcept {

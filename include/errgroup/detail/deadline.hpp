@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/detail/deadline.hpp — std::chrono durations and time points to nanoseconds on the port's
 // clock, for every representation and period: no overflow, no undefined behaviour, never early.
 //
@@ -87,15 +88,15 @@ std::uint64_t ns_until(std::chrono::time_point<Clock, Duration> t) noexcept {
     const Duration now_floor = std::chrono::floor<Duration>(now);
     if (!(now_floor < at)) return 0;  // t <= floor(now) <= now
     // t > floor(now), so t >= floor(now) + 1 unit > now. Exact in unsigned arithmetic.
-    const std::uintmax_t units = static_cast<std::uintmax_t>(at.count()) -
-                                 static_cast<std::uintmax_t>(now_floor.count());
+    const std::uintmax_t units =
+        static_cast<std::uintmax_t>(at.count()) - static_cast<std::uintmax_t>(now_floor.count());
     const std::uint64_t up = units_to_ns_ceil<typename Duration::period>(units);
     if (up == forever_ns) return forever_ns;
     // Less now's part of a Duration unit below floor(now) (>= 0, < 1 unit), rounded down, so the
     // result is never short of the true remaining time.
     const C below = now - std::chrono::duration_cast<C>(now_floor);
-    const std::uint64_t below_ns =
-        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(below).count());
+    const std::uint64_t below_ns = static_cast<std::uint64_t>(
+        std::chrono::duration_cast<std::chrono::nanoseconds>(below).count());
     return up > below_ns ? up - below_ns : 1;
   } else {
     // Duration is finer than the clock's: t, rounded up to the clock's unit, cannot overflow.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/detail/eventcount.hpp — an event count: how a thread checks a condition and then sleeps
 // without losing a wake-up that arrives in between.
 //

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/detail/first_error.hpp — the first-error slot: exactly one task's error wins.
 //
 // A one-word state CAS (empty -> writing, strong, one shot) decides the winner, which writes the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/detail/job_state.hpp — a task slot's claim word (job::state) as a value type.
 //
 // Layout: [ticket: 30 bits][phase: 2 bits]. Phases, in the order a slot goes through them:
@@ -26,7 +27,9 @@ class job_state {
   static constexpr std::uint32_t ticket_mask = (std::uint32_t{1} << ticket_bits) - 1;
 
   constexpr explicit job_state(std::uint32_t bits) noexcept : bits_(bits) {}
-  static constexpr job_state of(phase p) noexcept { return job_state(static_cast<std::uint32_t>(p)); }
+  static constexpr job_state of(phase p) noexcept {
+    return job_state(static_cast<std::uint32_t>(p));
+  }
   static constexpr job_state queued(std::uint32_t ticket) noexcept {
     return job_state(((ticket & ticket_mask) << 2) | static_cast<std::uint32_t>(phase::queued));
   }
@@ -40,7 +43,8 @@ class job_state {
   std::uint32_t bits_;
 };
 
-static_assert(job_state::queued(5).ticket() == 5 && job_state::queued(5).is(job_state::phase::queued),
+static_assert(job_state::queued(5).ticket() == 5 &&
+                  job_state::queued(5).is(job_state::phase::queued),
               "job_state packs the ticket above the phase");
 static_assert(job_state::queued(job_state::ticket_mask).ticket() == job_state::ticket_mask,
               "job_state holds a 30-bit ticket");

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/detail/park.hpp — how a thread that waits in errgroup sleeps: one routine, called with a
 // predicate, for every blocking call of a group (wait(), wait_for()/wait_until(), a go() waiting
 // for room). Workers park on their own event count in executor.hpp.
@@ -45,9 +46,7 @@ bool park(Exec& ex, eventcount& ec, std::uint64_t deadline_ns, Enter&& enter, Re
     case after_recheck::sleep:
       (void)ec.wait(key, deadline_ns, ex);  // (E2)
       break;
-    case after_recheck::look_again:
-      ec.cancel_wait();
-      break;
+    case after_recheck::look_again: ec.cancel_wait(); break;
     case after_recheck::look_again_and_wake_all:
       ec.cancel_wait();
       ec.notify(ex, /*all=*/true);  // (E3)

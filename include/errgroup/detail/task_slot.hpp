@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/detail/task_slot.hpp — a task slot: where a task's callable lives (type-erased, in
 // place, in a fixed number of bytes), and what the executor's queue sees of it (a job).
 //
@@ -42,8 +43,8 @@ enum class call_mode : std::uint8_t {
 // The part of a task slot that does not depend on the callable. Its job::run is group_base::run.
 struct slot_header : job {
   group_base* owner = nullptr;
-  error (*call)(slot_header* self, const stop_token* token, call_mode mode,
-                exception_policy policy, exception_holder* thrown) noexcept = nullptr;
+  error (*call)(slot_header* self, const stop_token* token, call_mode mode, exception_policy policy,
+                exception_holder* thrown) noexcept = nullptr;
   std::uint32_t index = 0;
 };
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/queue/boost_lockfree.hpp — the second queue backend: boost::lockfree::queue with a
 // compile-time capacity, so it never allocates after construction and reports is_lock_free() ==
 // true on x86-64, aarch64 and Cortex-M3/M4/M7/M33.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/queue/mpmc_ring.hpp — a bounded multi-producer multi-consumer ring (Dmitry Vyukov's
 // sequence-number design) whose entries can be taken back: the default queue backend, hosted and
 // on microcontrollers.
@@ -148,7 +149,8 @@ class mpmc_ring {
   // destructor that pushes into this ring finds its room). Returns how many cells were taken;
   // *live says how many entries are in out. match() as for try_pop_if.
   template <class Match>
-  std::uint32_t try_pop_run(std::uint32_t max, Match&& match, T* out, std::uint32_t* live) noexcept {
+  std::uint32_t try_pop_run(std::uint32_t max, Match&& match, T* out,
+                            std::uint32_t* live) noexcept {
     *live = 0;
     // relaxed: hint only; the cells' seqs decide.
     std::uint32_t pos = dequeue_pos_.load(std::memory_order_relaxed);
@@ -197,7 +199,7 @@ class mpmc_ring {
     // (Q6) acquire on success: pairs with (Q2)'s value release: what the producer wrote before
     // try_push is visible. relaxed on failure: we read nothing.
     return cells_[ticket & mask].value.compare_exchange_strong(v, T{}, std::memory_order_acquire,
-                                                              std::memory_order_relaxed);
+                                                               std::memory_order_relaxed);
   }
 
   // Frees the revoked cells at the head, so that their room is usable again. (Revoked cells

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/bare_metal.hpp — the bare-metal port: no RTOS, no threads, one core. For the superloop
 // firmware that has a main loop and interrupt handlers and nothing else.
 //
@@ -62,10 +63,12 @@
 #ifndef ERRGROUP_BARE_METAL_HPP
 #define ERRGROUP_BARE_METAL_HPP
 
+// clang-format off
 #if defined(__ARM_ARCH_6M__) || (defined(__ARM_ARCH_PROFILE) && __ARM_ARCH_PROFILE == 'M' && \
                                  defined(__ARM_ARCH) && __ARM_ARCH < 7 && !defined(__ARM_ARCH_8M_BASE__))
 #error "errgroup: Cortex-M0/M0+ (armv6-m) is not supported: it has no compare-and-swap (no LDREX/STREX), so std::atomic<uint32_t> is not lock-free and every CAS/fetch_add becomes an __atomic_*_4 call this toolchain does not provide. errgroup needs lock-free 32-bit atomics: use a Cortex-M3/M4/M7/M33 (or run the group's work inline on the M0 yourself)."
 #endif
+// clang-format on
 
 #include <atomic>
 #include <cstdint>
@@ -128,7 +131,8 @@ struct systick_clock {
     state& s = st();
     // relaxed (both): single writer (this handler); readers re-read until two reads agree.
     const std::uint32_t t = s.ticks.load(std::memory_order_relaxed) + 1;
-    if (t == 0) s.wraps.store(s.wraps.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
+    if (t == 0)
+      s.wraps.store(s.wraps.load(std::memory_order_relaxed) + 1, std::memory_order_relaxed);
     s.ticks.store(t, std::memory_order_relaxed);
   }
   static std::uint64_t now_ns() noexcept {
@@ -147,7 +151,8 @@ struct systick_clock {
     } while (w != s.wraps.load(std::memory_order_relaxed) ||
              t != s.ticks.load(std::memory_order_relaxed));
     const std::uint64_t ticks = ((std::uint64_t{w} << 32) | t) + (pending ? 1u : 0u);
-    const std::uint64_t in_tick = static_cast<std::uint64_t>(s.reload - cvr) * 1000000000u / s.cpu_hz;
+    const std::uint64_t in_tick =
+        static_cast<std::uint64_t>(s.reload - cvr) * 1000000000u / s.cpu_hz;
     return ticks * s.ns_per_tick + in_tick;
   }
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/freertos.hpp — the FreeRTOS port: workers are FreeRTOS tasks created with
 // xTaskCreateStatic (their stacks and TCBs live inside the executor object), parking is a
 // direct-to-task notification on an index of the port's own, the clock is the tick count.
@@ -21,7 +22,7 @@
 //
 // Supported kernels: FreeRTOS-Kernel V10.4 and later (indexed notifications), single core and SMP
 // (configNUMBER_OF_CORES > 1). The FreeRTOSConfig.h options the port needs are checked below with
-// #error, one sentence each; port/freertos/README.md lists them.
+// #error, one sentence each; docs/freertos.md lists them.
 //
 // Parking (wait_on / wake). The core's event count calls wait_on(word, expected, deadline) after
 // registering itself and re-checking its condition, and wake(word, all) after changing the word.
@@ -103,6 +104,8 @@
 
 // ---- configuration checks -----------------------------------------------------------------------
 
+// #error messages stay on one line (clang-format would break them after "#error").
+// clang-format off
 #if !defined(tskKERNEL_VERSION_MAJOR) || (tskKERNEL_VERSION_MAJOR < 10) || \
     (tskKERNEL_VERSION_MAJOR == 10 && tskKERNEL_VERSION_MINOR < 4)
 #error "errgroup FreeRTOS port: needs FreeRTOS-Kernel V10.4 or later (it uses the indexed task-notification API introduced in V10.4.0)."
@@ -164,6 +167,7 @@
 #if !defined(INCLUDE_eTaskGetState) || (INCLUDE_eTaskGetState != 1)
 #error "errgroup FreeRTOS port: set INCLUDE_eTaskGetState to 1 in FreeRTOSConfig.h: an executor's destructor deletes a worker task only once it has suspended itself (not while it runs, on another core or mid-call)."
 #endif
+// clang-format on
 
 #ifndef ERRGROUP_FREERTOS_MAX_BLOCKED
 #define ERRGROUP_FREERTOS_MAX_BLOCKED 16
@@ -197,8 +201,32 @@
 
 namespace errgroup {
 
+namespace detail {
+// The kernel's and FreeRTOSConfig.h's constants, expanded once. FreeRTOS writes them as C casts
+// (portMAX_DELAY is ( TickType_t ) 0xffffffffUL, demo configs give configTICK_RATE_HZ as
+// ( ( TickType_t ) 1000 )): expanded here under a pragma, so a user building with
+// -Wold-style-cast sees no warning from this header. The rest of it names only these.
+#if defined(__GNUC__)
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wold-style-cast"
+#endif
+inline constexpr TickType_t freertos_max_delay = portMAX_DELAY;
+inline constexpr BaseType_t freertos_true = pdTRUE;
+inline constexpr BaseType_t freertos_not_started = taskSCHEDULER_NOT_STARTED;
+inline constexpr std::uint64_t freertos_tick_hz = static_cast<std::uint64_t>(configTICK_RATE_HZ);
+inline constexpr std::size_t freertos_min_stack =
+    static_cast<std::size_t>(configMINIMAL_STACK_SIZE);
+inline constexpr std::size_t freertos_default_stack = ERRGROUP_FREERTOS_STACK_DEPTH;
+inline constexpr UBaseType_t freertos_default_priority = ERRGROUP_FREERTOS_DEFAULT_PRIORITY;
+#if defined(__GNUC__)
+#pragma GCC diagnostic pop
+#endif
+}  // namespace detail
+
 // Kernel ticks as a std::chrono duration: g.wait_for(errgroup::freertos_ticks(pdMS_TO_TICKS(5))).
-using freertos_ticks = std::chrono::duration<std::int64_t, std::ratio<1, configTICK_RATE_HZ>>;
+using freertos_ticks =
+    std::chrono::duration<std::int64_t,
+                          std::ratio<1, static_cast<std::intmax_t>(detail::freertos_tick_hz)>>;
 
 namespace detail {
 
@@ -237,9 +265,8 @@ struct freertos_shared {
 
   // ---- per-task contexts for tasks that are not workers ----
   using context_slot = freertos_context_slot;
-  static inline context_slot contexts[ERRGROUP_FREERTOS_TASK_CONTEXTS > 0
-                                          ? ERRGROUP_FREERTOS_TASK_CONTEXTS
-                                          : 1];
+  static inline context_slot
+      contexts[ERRGROUP_FREERTOS_TASK_CONTEXTS > 0 ? ERRGROUP_FREERTOS_TASK_CONTEXTS : 1];
   static inline std::atomic<std::uint32_t> context_overflows{0};
   // Pool exhausted: a shared context that never runs a task (thread_context::shared), so the
   // tasks sharing it never push a frame on it: they park instead of helping.
@@ -295,9 +322,9 @@ class freertos_isr_scope {
 // The port traits. StackDepth: each worker's stack, in StackType_t units (words on Cortex-M), as
 // xTaskCreateStatic counts it. The stack and the TCB are members of thread_handle, so they live
 // inside the executor object.
-template <std::size_t StackDepth = ERRGROUP_FREERTOS_STACK_DEPTH>
+template <std::size_t StackDepth = detail::freertos_default_stack>
 struct basic_freertos_port {
-  static_assert(StackDepth >= configMINIMAL_STACK_SIZE,
+  static_assert(StackDepth >= detail::freertos_min_stack,
                 "errgroup FreeRTOS port: StackDepth is below configMINIMAL_STACK_SIZE");
 
   static_assert(static_cast<std::uint64_t>(StackDepth) <=
@@ -310,7 +337,7 @@ struct basic_freertos_port {
   // one event count (a parent's stop() wakes a child's parked task whatever its executor).
   using parking_family = detail::freertos_shared;
   // executor_options::max_depth by default: nested task frames on one task's stack. Size a
-  // waiting task's stack for it (README, "FreeRTOS": stack per frame).
+  // waiting task's stack for it (docs/freertos.md, "Stack of a waiting task").
   static constexpr std::uint32_t default_max_depth = 16;
   // Inside try_go_from_isr: the submit is not nested in the interrupted task's frames.
   static bool in_interrupt() noexcept { return detail::freertos_shared::current_isr() != nullptr; }
@@ -340,7 +367,7 @@ struct basic_freertos_port {
     format_name(name, o.name != nullptr ? o.name : "errgroup", index);
     report.name_result = 0;
 
-    UBaseType_t prio = ERRGROUP_FREERTOS_DEFAULT_PRIORITY;
+    UBaseType_t prio = detail::freertos_default_priority;
     if (o.policy != sched_policy::inherit) {
       if (o.priority < 0) {
         report.sched_result = EINVAL;
@@ -364,7 +391,8 @@ struct basic_freertos_port {
       if (c < 0 || c >= ERRGROUP_FREERTOS_CORES) {
         report.affinity_result = EINVAL;
       } else {
-#if (ERRGROUP_FREERTOS_CORES > 1) && defined(configUSE_CORE_AFFINITY) && (configUSE_CORE_AFFINITY == 1)
+#if (ERRGROUP_FREERTOS_CORES > 1) && defined(configUSE_CORE_AFFINITY) && \
+    (configUSE_CORE_AFFINITY == 1)
         pinned = true;
         cpu = static_cast<std::uint32_t>(c);
 #elif (ERRGROUP_FREERTOS_CORES > 1)
@@ -376,10 +404,11 @@ struct basic_freertos_port {
     }
     (void)cpu;
 
-#if (ERRGROUP_FREERTOS_CORES > 1) && defined(configUSE_CORE_AFFINITY) && (configUSE_CORE_AFFINITY == 1)
+#if (ERRGROUP_FREERTOS_CORES > 1) && defined(configUSE_CORE_AFFINITY) && \
+    (configUSE_CORE_AFFINITY == 1)
     if (pinned)
-      h.task = xTaskCreateStaticAffinitySet(&task_main, name, depth_arg, &h, prio, h.stack,
-                                            &h.tcb, static_cast<UBaseType_t>(1u << cpu));
+      h.task = xTaskCreateStaticAffinitySet(&task_main, name, depth_arg, &h, prio, h.stack, &h.tcb,
+                                            static_cast<UBaseType_t>(1u << cpu));
     else
 #endif
       h.task = xTaskCreateStatic(&task_main, name, depth_arg, &h, prio, h.stack, &h.tcb);
@@ -391,7 +420,7 @@ struct basic_freertos_port {
   //   executor's destructor after it told the workers to stop.
   static void join_thread(thread_handle& h) noexcept {
     if (h.task == nullptr) return;
-    if (xTaskGetSchedulerState() == taskSCHEDULER_NOT_STARTED) {
+    if (xTaskGetSchedulerState() == detail::freertos_not_started) {
       // Before vTaskStartScheduler(): a worker that never ran is deleted at once. After
       // vTaskEndScheduler() (a host build's exit): nothing runs any more; leave the tasks alone.
       // relaxed: with no scheduler running there is no other thread to synchronise with.
@@ -415,7 +444,7 @@ struct basic_freertos_port {
     ERRGROUP_ASSERT(detail::freertos_shared::current_isr() == nullptr,
                     "errgroup: a blocking wait was reached from an interrupt handler");
     using S = detail::freertos_shared;
-    TickType_t ticks = portMAX_DELAY;
+    TickType_t ticks = detail::freertos_max_delay;
     if (deadline_ns != no_deadline) {
       const std::uint64_t now = now_ns();
       if (now >= deadline_ns) return;
@@ -452,7 +481,7 @@ struct basic_freertos_port {
     std::uint32_t got = 0;
     // seq_cst: the load half of the Dekker pair with (W1) / (K1).
     if (word.load(std::memory_order_seq_cst) == expected)
-      got = ulTaskNotifyTakeIndexed(ERRGROUP_FREERTOS_NOTIFY_INDEX, pdTRUE, ticks);
+      got = ulTaskNotifyTakeIndexed(ERRGROUP_FREERTOS_NOTIFY_INDEX, detail::freertos_true, ticks);
     std::uint32_t st = waiting;
     // (W2) acquire: on failure pairs with the waker's commit (K2); on success it orders nothing
     // that matters (leaving without a commit publishes nothing), but C++17 forbids a failure order
@@ -461,8 +490,9 @@ struct basic_freertos_port {
                                              std::memory_order_acquire,
                                              std::memory_order_acquire)) {
       // A waker committed to notify us: consume exactly that notification before freeing.
-      while (got == 0) got = ulTaskNotifyTakeIndexed(ERRGROUP_FREERTOS_NOTIFY_INDEX, pdTRUE,
-                                                     portMAX_DELAY);
+      while (got == 0)
+        got = ulTaskNotifyTakeIndexed(ERRGROUP_FREERTOS_NOTIFY_INDEX, detail::freertos_true,
+                                      detail::freertos_max_delay);
       // (W3) release: the slot is free again; the next claimer's writes come after ours.
       slot->state.store((waiting & ~S::phase_mask) | S::phase_free, std::memory_order_release);
     }
@@ -479,8 +509,7 @@ struct basic_freertos_port {
       if (s.word.load(std::memory_order_relaxed) != &word) continue;
       // (K2) acquire: the task handle of this generation is visible; release: pairs with (W2).
       if (!s.state.compare_exchange_strong(st, (st & ~S::phase_mask) | S::phase_committed,
-                                           std::memory_order_acq_rel,
-                                           std::memory_order_relaxed))
+                                           std::memory_order_acq_rel, std::memory_order_relaxed))
         continue;  // the waiter left, or the slot was reused (generation changed)
       // relaxed: ordered by (K2); the waiter does not free the slot before our notification.
       const TaskHandle_t t = s.task.load(std::memory_order_relaxed);
@@ -505,20 +534,21 @@ struct basic_freertos_port {
     if (sizeof(TickType_t) >= sizeof(std::uint64_t))
       return static_cast<std::uint64_t>(t.xTimeOnEntering);
     constexpr unsigned bits = sizeof(TickType_t) * 8u;
-    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(t.xOverflowCount)) << (bits % 64u)) |
+    return (static_cast<std::uint64_t>(static_cast<std::uint32_t>(t.xOverflowCount))
+            << (bits % 64u)) |
            static_cast<std::uint64_t>(t.xTimeOnEntering);
   }
   static constexpr std::uint64_t ticks_to_ns(std::uint64_t ticks) noexcept {
-    constexpr std::uint64_t hz = configTICK_RATE_HZ;
+    constexpr std::uint64_t hz = detail::freertos_tick_hz;
     return (ticks / hz) * 1000000000u + (ticks % hz) * 1000000000u / hz;
   }
   // Whole ticks covering ns (rounded up), capped below portMAX_DELAY (which means "forever").
   static TickType_t ticks_for(std::uint64_t ns) noexcept {
-    constexpr std::uint64_t hz = configTICK_RATE_HZ;
+    constexpr std::uint64_t hz = detail::freertos_tick_hz;
     const std::uint64_t whole = ns / 1000000000u;
     const std::uint64_t rest = ns % 1000000000u;
     std::uint64_t t = whole * hz + (rest * hz + 999999999u) / 1000000000u;
-    const std::uint64_t cap = static_cast<std::uint64_t>(portMAX_DELAY) - 1;
+    const std::uint64_t cap = static_cast<std::uint64_t>(detail::freertos_max_delay) - 1;
     if (whole > cap || t > cap) t = cap;
     return static_cast<TickType_t>(t == 0 ? 1 : t);
   }
@@ -527,7 +557,7 @@ struct basic_freertos_port {
 #if defined(__x86_64__) || defined(__i386__)
     __builtin_ia32_pause();
 #elif defined(__arm__) || defined(__aarch64__)
-    __asm__ __volatile__("yield");  // a NOP-class hint on Cortex-M
+    __asm__ __volatile__("yield");         // a NOP-class hint on Cortex-M
 #else
     std::atomic_signal_fence(std::memory_order_seq_cst);  // compiler barrier only
 #endif
@@ -630,7 +660,7 @@ using freertos_port = basic_freertos_port<>;
 // Worker tasks on the in-house ring queue (4 B + one pointer per entry). The executor object holds
 // MaxWorkers stacks of StackDepth words and MaxWorkers TCBs: give it static storage.
 template <std::size_t QueueCapacity = 16, std::size_t MaxWorkers = 4,
-          std::size_t StackDepth = ERRGROUP_FREERTOS_STACK_DEPTH>
+          std::size_t StackDepth = detail::freertos_default_stack>
 using freertos_executor =
     basic_executor<basic_freertos_port<StackDepth>, mpmc_ring<job*, QueueCapacity>, MaxWorkers>;
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: BSL-1.0
 // errgroup/std_thread.hpp — the hosted port: workers are std::threads, parking is a Linux futex,
 // the clock is CLOCK_MONOTONIC (read through the vDSO: no system call).
 //
@@ -78,7 +79,7 @@ struct std_thread_port {
       } else {
         cpu_set_t set;
         CPU_ZERO(&set);
-        CPU_SET(cpu, &set);
+        CPU_SET(static_cast<std::size_t>(cpu), &set);  // in range: checked above
         report.affinity_result = pthread_setaffinity_np(t, sizeof set, &set);
       }
     }
@@ -113,8 +114,8 @@ struct std_thread_port {
 
   static constexpr bool fine_clock = true;  // vDSO clock_gettime: executor_options::spin_us applies
   // executor_options::max_depth by default: nested task frames per thread. Each frame costs the
-  // library's few hundred bytes of stack plus the task's own (README: "Stack"), well inside the
-  // 8 MB a Linux thread gets by default.
+  // library's few hundred bytes of stack plus the task's own (docs/realtime.md, "Stack per
+  // nesting level"), well inside the 8 MB a Linux thread gets by default.
   static constexpr std::uint32_t default_max_depth = 4096;
   static std::uint64_t now_ns() noexcept {
     timespec ts{};
@@ -152,8 +153,7 @@ struct std_thread_port {
 };
 
 template <std::size_t QueueCapacity = 1024, std::size_t MaxWorkers = 64>
-using thread_executor =
-    basic_executor<std_thread_port, mpmc_ring<job*, QueueCapacity>, MaxWorkers>;
+using thread_executor = basic_executor<std_thread_port, mpmc_ring<job*, QueueCapacity>, MaxWorkers>;
 
 template <std::size_t QueueCapacity = 1024, std::size_t MaxWorkers = 64>
 using ring_thread_executor = thread_executor<QueueCapacity, MaxWorkers>;
