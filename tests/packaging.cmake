@@ -112,6 +112,7 @@ foreach(_mode IN LISTS _consumer_modes)
             "-DPREFIX=${_install_prefix}"
             "-DLAUNCHER=${CMAKE_CXX_COMPILER_LAUNCHER}"
             "-DBOOST_DIR=${Boost_DIR}"
+            "-DFREERTOS_HEADERS=${CMAKE_CURRENT_SOURCE_DIR}/freertos_double"
             -P "${_consumer_driver}")
   set_tests_properties(consumer_${_mode} PROPERTIES TIMEOUT 300)
 endforeach()

@@ -188,6 +188,31 @@ void test_interrupts() {
         "own_tasks_timed: wait_for runs the queued job, late by at most that job");
 }
 
+// Stop callbacks and a group deadline on the SysTick clock; stats() with ERRGROUP_STATS=0 (reads
+// as zeros and links without 64-bit atomics, which armv7-m lacks).
+void test_stop() {
+  errgroup::group<4> g(ex);
+  int runs = 0;
+  errgroup::stop_callback cb([&runs]() noexcept { ++runs; });
+  check(cb.arm(g.token()) == errgroup::status::ok && runs == 0, 40, "stop_callback armed");
+  g.stop();
+  check(runs == 1, 41, "stop() runs the armed callback once, on the stopping thread");
+
+  errgroup::group<4> d(ex);
+  (void)d.stop_after(std::chrono::milliseconds(5));
+  const std::uint64_t t0 = ex.now_ns();
+  (void)d.go([](errgroup::stop_token st) {
+    while (!st.stop_requested()) {  // the token reads the SysTick clock
+    }
+  });
+  const errgroup::error e = d.wait();  // no workers: the waiter runs the task
+  const std::uint64_t took = ex.now_ns() - t0;
+  check(e == errgroup::errc::deadline_exceeded && took >= 5000000u && took < 1000000000u, 42,
+        "stop_after(5 ms): the group stops itself at its deadline (SysTick clock)");
+  check(g.stats().tasks_run == 0 && ex.stats().jobs_run == 0, 43,
+        "stats() reads as zeros with ERRGROUP_STATS=0");
+}
+
 }  // namespace
 
 int main() {
@@ -198,6 +223,7 @@ int main() {
   test_nested();
   test_depth();
   test_interrupts();
+  test_stop();
   if (failures != 0) {
     sh::write0("FAILED checks: ");
     sh::write_u32(static_cast<std::uint32_t>(failures));

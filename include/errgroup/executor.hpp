@@ -112,10 +112,12 @@ class executor_base {
   };
   statistics stats() const noexcept {
     statistics s;
+#if ERRGROUP_STATS
     // relaxed: statistics are snapshots and order nothing.
     s.jobs_run = jobs_run_.load(std::memory_order_relaxed);
     s.max_queue_depth = max_depth_seen_.load(std::memory_order_relaxed);
-    return s;
+#endif
+    return s;  // without ERRGROUP_STATS: zeros, no 64-bit atomic touched (see group_base)
   }
 
   // Bookkeeping for the destruction contract (groups call these from their ctor/dtor).

@@ -188,7 +188,8 @@ class group_base {
   // skipped, stop_requested() is true in its tasks and its linked descendants', go() returns
   // stopped. Lazy, as there is no timer thread: stop_requested() reads the port's clock; the
   // group's (and its descendants') waiters and blocked go() calls wake at t; the error and the
-  // stop callbacks come with the first of them, a submit, or a task start to notice.
+  // stop callbacks come with the first thread to notice: one of those, a submit, a task start,
+  // or a task that ends after t. A round whose tasks all ended before t records nothing.
   // Any time point or duration works as for wait_until/wait_for (max(): no deadline).
   // Returns: ok; busy if tasks are outstanding (set it before the round's first go()). reset()
   //   clears it.
@@ -322,10 +323,14 @@ class group_base {
   };
   statistics stats() const noexcept {
     statistics s;
+#if ERRGROUP_STATS
     // relaxed: statistics are snapshots and order nothing.
     s.tasks_run = tasks_run_.load(std::memory_order_relaxed);
     s.tasks_skipped = tasks_skipped_.load(std::memory_order_relaxed);
     s.max_running = max_running_.load(std::memory_order_relaxed);
+#endif
+    // Without ERRGROUP_STATS: zeros, and no 64-bit atomic is touched (on a 32-bit core it would
+    // need libatomic's __atomic_load_8, which firmware does not link).
     return s;
   }
 
@@ -939,6 +944,9 @@ inline void group_base::run(job* j) noexcept {
     g.tasks_run_.fetch_add(1, std::memory_order_relaxed);
 #endif
     if (e) g.record_error(e, &thrown);
+    // A task that ends after the group's deadline: the round overran it, so it is recorded now
+    // (a task that saw the deadline only through its token may have returned success).
+    if (g.stop_.has_deadline()) g.expire_if_due();
   }
   ctx.top = frame.prev;
   --ctx.depth;
@@ -948,9 +956,12 @@ inline void group_base::run(job* j) noexcept {
 
 inline void group_base::park_as(detail::parker who, std::uint32_t target, std::uint64_t deadline_ns,
                                 bool helping) noexcept {
-  // Sleep no later than the earliest group deadline of the chain: it must be noticed then.
+  // Sleep no later than the earliest group deadline of the chain that is still ahead: it must be
+  // noticed then. One already passed was noticed before this park (stopping() in the caller's
+  // loop): capping at it would turn every park into a busy loop, which on a priority scheduler
+  // starves the lower-priority workers the waiter waits for (seen on FreeRTOS-Kernel V11.3.0).
   const std::uint64_t group_deadline = stop_.earliest_deadline();
-  if (group_deadline < deadline_ns) deadline_ns = group_deadline;
+  if (group_deadline < deadline_ns && ex_.now_ns() < group_deadline) deadline_ns = group_deadline;
   detail::done_word now(0);
   const bool parked = detail::park(
       ex_, ex_.park_ec(), deadline_ns,

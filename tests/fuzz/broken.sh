@@ -38,14 +38,15 @@ edits = {
               "if (job* j = ex_.try_take_oldest(nullptr, reinterpret_cast<const void*>(~std::uintptr_t{0})))"),
   "timed_help": ("case help_policy::own_tasks: return w != waiting_for::all_tasks_timed;",
                  "case help_policy::own_tasks: return true;"),
-  "deadline": ("} else if (!timed || ex_.now_ns() < deadline_ns) {  // the clock, before starting a task",
+  "deadline": ("} else if ((!timed || ex_.now_ns() < deadline_ns) &&  // the clock, before starting a task\n"
+               "                 !watching_for_deadline()) {",
                "} else if (true) {"),
   "depth_cap": ("    if (ctx.shared) return false;\n",
                 "    if (ctx.shared || ctx.depth >= 32) return false;\n"),
   "skip_leaks": ("  (void)h->call(h, nullptr, detail::call_mode::destroy, opts_.exceptions, nullptr);\n  release_slot(h);",
                  "  release_slot(h);"),
   "no_revoke": ("if (!ex_.try_revoke(h, st.ticket())) {", "if (false) {"),
-  "stop_ignored": ("  if (g.stop_.requested()) {\n    g.skip_owned(h);", "  if (false) {\n    g.skip_owned(h);"),
+  "stop_ignored": ("  if (g.stopping()) {\n    g.skip_owned(h);", "  if (false) {\n    g.skip_owned(h);"),
   "limit_plus_one": ("    if (c < lim && c < capacity_) {\n      // relaxed: the reservation",
                      "    if (c <= lim && c < capacity_) {\n      // relaxed: the reservation"),
 }

@@ -424,7 +424,16 @@ struct basic_freertos_port {
       // Before vTaskStartScheduler(): a worker that never ran is deleted at once. After
       // vTaskEndScheduler() (a host build's exit): nothing runs any more; leave the tasks alone.
       // relaxed: with no scheduler running there is no other thread to synchronise with.
-      if (h.ran.load(std::memory_order_relaxed) == 0) vTaskDelete(h.task);
+      if (h.ran.load(std::memory_order_relaxed) == 0) {
+        // Suspend, then delete. Before the scheduler each new task of the highest priority so far
+        // becomes the kernel's current task; vTaskDelete alone would leave pxCurrentTCB on this
+        // deleted worker, whose TCB and stack are inside the executor, and vTaskStartScheduler
+        // would start it. vTaskSuspend of the current task before the scheduler runs moves
+        // pxCurrentTCB to another task, or to NULL if none is ready (tasks.c, vTaskSuspend:
+        // "pxCurrentTCB must be adjusted to point to a different task").
+        vTaskSuspend(h.task);
+        vTaskDelete(h.task);
+      }
       h.task = nullptr;
       return;
     }
