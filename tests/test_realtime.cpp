@@ -182,6 +182,17 @@ void* operator new(std::size_t n) {
 void operator delete(void* p) noexcept { std::free(p); }
 void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
+// The proof's verdict for a run that must be clean: the filter was installed, and the real-time
+// thread made no system call and no heap call in all its rounds, each with the right result.
+static void require_clean_run(const rt_summary& r, long rounds) {
+  REQUIRE(r.filter_ok == 1);
+  INFO("first trapped system call: " << r.first_syscall);
+  REQUIRE(r.syscalls == 0);
+  REQUIRE(r.heap_calls == 0);
+  REQUIRE(r.rounds == rounds);
+  REQUIRE(r.wrong == 0);
+}
+
 TEMPLATE_TEST_CASE("real-time calls make no system call and no heap call", "[realtime][seccomp]",
                    errgroup::ring_thread_executor<64>, errgroup::boost_thread_executor<64>) {
   errgroup::executor_options eo;
@@ -192,12 +203,7 @@ TEMPLATE_TEST_CASE("real-time calls make no system call and no heap call", "[rea
   eo.poll_interval_us = 100;
   const long rounds = 5000;
   const rt_summary r = run_in_child<TestType>(eo, errgroup::wait_policy::spin, rounds);
-  REQUIRE(r.filter_ok == 1);
-  INFO("first trapped system call: " << r.first_syscall);
-  REQUIRE(r.syscalls == 0);
-  REQUIRE(r.heap_calls == 0);
-  REQUIRE(r.rounds == rounds);
-  REQUIRE(r.wrong == 0);
+  require_clean_run(r, rounds);
 }
 
 TEMPLATE_TEST_CASE("real-time calls make no system call on an executor shared with a parking "
@@ -216,12 +222,7 @@ TEMPLATE_TEST_CASE("real-time calls make no system call on an executor shared wi
   const rt_summary r = run_in_child<TestType>(eo, errgroup::wait_policy::spin, rounds,
                                               /*await_parked_worker=*/false,
                                               neighbour::parking_group);
-  REQUIRE(r.filter_ok == 1);
-  INFO("first trapped system call: " << r.first_syscall);
-  REQUIRE(r.syscalls == 0);
-  REQUIRE(r.heap_calls == 0);
-  REQUIRE(r.rounds == rounds);
-  REQUIRE(r.wrong == 0);
+  require_clean_run(r, rounds);
 }
 
 TEST_CASE("control: the default configuration does make system calls on that thread",

@@ -152,17 +152,13 @@ class group_base {
   //   deadline, so it returns at most one task's run time late.
   template <class Rep, class Period>
   [[nodiscard]] status wait_for(std::chrono::duration<Rep, Period> d) noexcept {
-    const std::uint64_t ns = detail::to_ns_ceil(d);
-    if (ns == detail::forever_ns) return wait_until_ns(no_deadline);
-    return wait_until_ns(deadline_in(ns));
+    return wait_until_ns(deadline_in(detail::to_ns_ceil(d)));
   }
   // As wait_for(t - Clock::now()), without overflow for any time point (min(): a poll, max(): no
   // deadline): any std::chrono clock (steady_clock for real deadlines).
   template <class Clock, class Duration>
   [[nodiscard]] status wait_until(std::chrono::time_point<Clock, Duration> t) noexcept {
-    const std::uint64_t ns = detail::ns_until(t);
-    if (ns == detail::forever_ns) return wait_until_ns(no_deadline);
-    return wait_until_ns(deadline_in(ns));
+    return wait_until_ns(deadline_in(detail::ns_until(t)));
   }
   // Deadline on the port's monotonic clock (executor().now_ns()), in nanoseconds; no_deadline
   // waits as wait() does.
@@ -195,13 +191,11 @@ class group_base {
   //   clears it.
   template <class Clock, class Duration>
   [[nodiscard]] status stop_at(std::chrono::time_point<Clock, Duration> t) noexcept {
-    const std::uint64_t ns = detail::ns_until(t);
-    return stop_at_ns(ns == detail::forever_ns ? no_deadline : deadline_in(ns));
+    return stop_at_ns(deadline_in(detail::ns_until(t)));
   }
   template <class Rep, class Period>
   [[nodiscard]] status stop_after(std::chrono::duration<Rep, Period> d) noexcept {
-    const std::uint64_t ns = detail::to_ns_ceil(d);
-    return stop_at_ns(ns == detail::forever_ns ? no_deadline : deadline_in(ns));
+    return stop_at_ns(deadline_in(detail::to_ns_ceil(d)));
   }
   // On the port's clock (executor().now_ns()), in nanoseconds; no_deadline clears it.
   [[nodiscard]] status stop_at_ns(std::uint64_t deadline_ns) noexcept ERRGROUP_NONBLOCKING {
@@ -346,7 +340,6 @@ class group_base {
         stride_(stride),
         errors_(errors) {
     stop_.ex = &ex;
-    stop_.clock = [](executor_base* e) noexcept { return e->now_ns(); };
     ERRGROUP_ASSERT(o.help != help_policy::never || ex.worker_count() != 0 || !ex.queues_jobs(),
                     "errgroup: help_policy::never needs an executor with workers (with none, "
                     "nobody would ever run the queued tasks)");
@@ -421,8 +414,10 @@ class group_base {
     const std::uint32_t lim = counts_.limit.load(std::memory_order_relaxed);
     return lim < capacity_ / 2 ? 2 * lim : capacity_;
   }
+  // The deadline ns from now on the port's clock; forever_ns (a wait beyond ~584 years, e.g.
+  // hours::max()) is no deadline, without reading the clock.
   std::uint64_t deadline_in(std::uint64_t ns) noexcept {
-    return detail::deadline_after(ex_.now_ns(), ns);
+    return ns == detail::forever_ns ? no_deadline : detail::deadline_after(ex_.now_ns(), ns);
   }
 
   // Back off once without blocking: yield the CPU, or only relax() under wait_policy::spin

@@ -9,10 +9,10 @@
 #include <cstdint>
 
 #include "config.hpp"
+#include "executor.hpp"
 
 namespace errgroup {
 
-class executor_base;
 template <class F>
 class stop_callback;
 
@@ -37,7 +37,6 @@ struct stop_state {
   // only while the group is idle, before the go() calls that publish it (their queue push).
   std::atomic<std::uint32_t> deadline_hi{~std::uint32_t{0}};
   std::atomic<std::uint32_t> deadline_lo{~std::uint32_t{0}};
-  std::uint64_t (*clock)(executor_base*) noexcept = nullptr;  // ex's now_ns()
 
   bool has_deadline() const noexcept ERRGROUP_NONBLOCKING {
     // relaxed: written while idle and published by go() (see above).
@@ -59,7 +58,7 @@ struct stop_state {
     if (!has_deadline()) return false;
     // Unchecked: the port's clock (a vDSO clock_gettime, a tick-count read), never blocking.
     ERRGROUP_EFFECTS_UNCHECKED_BEGIN
-    return clock(ex) >= deadline();
+    return ex->now_ns() >= deadline();
     ERRGROUP_EFFECTS_UNCHECKED_END
   }
   // The earliest deadline of this group and its ancestors (no_deadline if none): how long a
