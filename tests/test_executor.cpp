@@ -18,7 +18,6 @@
 using errgroup::status;
 
 static_assert(std::atomic<std::uint32_t>::is_always_lock_free, "");
-static_assert(std::atomic<bool>::is_always_lock_free, "");
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free, "stats counters");
 static_assert(std::atomic<errgroup::job*>::is_always_lock_free, "");
 

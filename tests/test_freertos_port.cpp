@@ -28,7 +28,7 @@ std::uint32_t slots_in(std::uint32_t phase) {
   for (auto& s : shared::blocked) n += (s.state.load() & shared::phase_mask) == phase ? 1 : 0;
   return n;
 }
-std::uint32_t waiting_on(const std::atomic<std::uint32_t>& w) {
+std::uint32_t waiting_on(const errgroup::atomic<std::uint32_t>& w) {
   std::uint32_t n = 0;
   for (auto& s : shared::blocked)
     n += ((s.state.load() & shared::phase_mask) == shared::phase_waiting && s.word.load() == &w)

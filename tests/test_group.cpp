@@ -1299,7 +1299,7 @@ std::atomic<std::uint64_t> g_manual_now{1000000000};
 struct manual_clock_port : errgroup::std_thread_port {
   static constexpr bool fine_clock = false;  // spin counts only: the clock is not real time
   static std::uint64_t now_ns() noexcept { return g_manual_now.load(std::memory_order_acquire); }
-  static void wait_on(std::atomic<std::uint32_t>& w, std::uint32_t expected,
+  static void wait_on(errgroup::atomic<std::uint32_t>& w, std::uint32_t expected,
                       std::uint64_t) noexcept {
     // The futex's own deadline is in real time: sleep a little and let the caller re-check.
     errgroup::std_thread_port::wait_on(w, expected, errgroup::std_thread_port::now_ns() + 100000);

@@ -120,7 +120,8 @@ template <class Q>
 bool delivers_exactly_once(Q& q, std::uint32_t consumers, std::uint32_t revokers,
                            std::uint32_t& revoked_out) {
   constexpr std::uint32_t total = producers * per_producer;
-  std::vector<std::atomic<std::uint8_t>> seen(total + 1);
+  std::vector<std::atomic<std::uint32_t>> seen(total +
+                                               1);  // not uint8_t: riscv64 has no 1-byte RMW
   std::vector<std::atomic<std::uint32_t>> ticket(total + 1);  // ticket + 1; 0: not pushed yet
   for (auto& s : seen) s.store(0, std::memory_order_relaxed);
   for (auto& t : ticket) t.store(0, std::memory_order_relaxed);

@@ -6,6 +6,7 @@
 //  * ERRGROUP_STATS 0: Cortex-M has no lock-free 64-bit atomics (the counters are 64-bit).
 //  * ERRGROUP_CACHE_LINE 8: Cortex-M3/M4 have no data cache and one core; padding hot fields to
 //    64 B would only waste RAM (8 = alignof(max_align_t), the slots' own alignment).
+//  * ERRGROUP_ATOMIC_CRITICAL on armv6-m (below).
 #ifndef FW_CONFIG_HPP
 #define FW_CONFIG_HPP
 
@@ -13,5 +14,11 @@ extern "C" [[noreturn]] void fw_assert_failed(const char* msg) noexcept;
 #define ERRGROUP_ASSERT(cond, msg) ((cond) ? (void)0 : fw_assert_failed(msg))
 #define ERRGROUP_STATS 0
 #define ERRGROUP_CACHE_LINE 8
+// Cortex-M0/M0+ (armv6-m, no compare-and-swap): the opt-in critical-section mode
+// (errgroup/atomic.hpp). One core, so masking interrupts is enough; the RP2040 image
+// (fw_rp2040_spinlock) defines a hardware-spinlock section before this.
+#if defined(__ARM_ARCH_6M__) && !defined(ERRGROUP_ATOMIC_CRITICAL)
+#define ERRGROUP_ATOMIC_CRITICAL errgroup::irq_mask_critical
+#endif
 
 #endif  // FW_CONFIG_HPP

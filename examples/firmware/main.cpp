@@ -213,6 +213,18 @@ void test_stop() {
         "stats() reads as zeros with ERRGROUP_STATS=0");
 }
 
+// Which atomics this image runs on: armv6-m has no compare-and-swap and uses the opt-in
+// critical-section mode (fw_config.hpp); every other core the lock-free std::atomic.
+void test_atomics() {
+#if defined(__ARM_ARCH_6M__)
+  check(!errgroup::atomic_is_lock_free, 44,
+        "armv6-m: read-modify-writes run in ERRGROUP_ATOMIC_CRITICAL's section");
+#else
+  check(errgroup::atomic_is_lock_free && std::atomic<std::uint32_t>::is_always_lock_free, 44,
+        "errgroup::atomic is std::atomic, lock-free");
+#endif
+}
+
 }  // namespace
 
 int main() {
@@ -224,6 +236,7 @@ int main() {
   test_depth();
   test_interrupts();
   test_stop();
+  test_atomics();
   if (failures != 0) {
     sh::write0("FAILED checks: ");
     sh::write_u32(static_cast<std::uint32_t>(failures));

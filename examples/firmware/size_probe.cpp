@@ -1,12 +1,23 @@
 // SPDX-License-Identifier: BSL-1.0
-// firmware/size_probe.cpp — built twice, with FW_USE_ERRGROUP=1 and =0, to measure the library's
-// share of an image: the same work (4 jobs, first error, a limit of 2) done through an errgroup
-// group on the cooperative executor, or by a plain loop. The difference of the two images'
-// .text/.data/.bss is errgroup's cost (tools/size_report.cmake prints it).
+// firmware/size_probe.cpp — built several times to measure errgroup's share of an image and what
+// each feature adds (tools/size_report.cmake prints the table). FW_USE_ERRGROUP=0: the same work
+// (4 jobs, stop at the first error) done by a plain loop, the baseline. FW_USE_ERRGROUP=1: through
+// a group<4> on the cooperative executor; the FW_PROBE_* switches add or remove one feature each:
+//   FW_PROBE_CONTEXT   1: group_options::with_context() (the first error stops the group)
+//   FW_PROBE_LIMIT     1: set_limit(2)
+//   FW_PROBE_ERRORS    1: read every error with errors() after wait()
+//   FW_PROBE_DEADLINE  1: wait with wait_for(1 s) (a timed wait) before wait()
+//   FW_PROBE_STOP_AT   1: a group deadline, stop_after(1 s)
+// (both with the SysTick clock started and its handler: a deadline needs a running clock; with
+// systick_clock not started the clock reads 0 and a timed wait with nothing to run never ends)
+// and a build option (ERRGROUP_STOP_CALLBACKS=0) is another.
 #include <cstdint>
 
 #if FW_USE_ERRGROUP
 #include <errgroup/bare_metal.hpp>
+#if FW_PROBE_DEADLINE || FW_PROBE_STOP_AT
+#include <chrono>
+#endif
 #endif
 
 #include "semihosting.hpp"
@@ -14,6 +25,12 @@
 // The expected first error. fw_must_fail expects a wrong one, to prove a failing image fails ctest.
 #ifndef FW_EXPECT
 #define FW_EXPECT 5
+#endif
+#ifndef FW_PROBE_CONTEXT
+#define FW_PROBE_CONTEXT 1
+#endif
+#ifndef FW_PROBE_LIMIT
+#define FW_PROBE_LIMIT 1
 #endif
 
 namespace {
@@ -27,14 +44,39 @@ errgroup::cooperative_executor<8> ex;
 #endif
 }  // namespace
 
+#if FW_USE_ERRGROUP && (FW_PROBE_DEADLINE || FW_PROBE_STOP_AT)
+#define FW_PROBE_CLOCK 1
+extern "C" void SysTick_Handler() { errgroup::systick_clock::on_tick(); }
+#endif
+
 int main() {
   std::int32_t first = 0;
 #if FW_USE_ERRGROUP
+#if FW_PROBE_CLOCK
+  errgroup::systick_clock::start(25000000u, 1000u);  // MPS2: 25 MHz; 1 ms ticks
+#endif
+#if FW_PROBE_CONTEXT
   errgroup::group<4> g(ex, errgroup::group_options::with_context());
+#else
+  errgroup::group<4> g(ex);
+#endif
+#if FW_PROBE_LIMIT
   (void)g.set_limit(2);
+#endif
+#if FW_PROBE_STOP_AT
+  (void)g.stop_after(std::chrono::seconds(1));
+#endif
   for (std::int32_t i = 0; i < 4; ++i)
     (void)g.go([i]() -> errgroup::error { return errgroup::error(work(i)); });
+#if FW_PROBE_DEADLINE
+  (void)g.wait_for(std::chrono::seconds(1));
+#endif
   first = g.wait().code();
+#if FW_PROBE_ERRORS
+  std::int32_t n = 0;
+  for (const errgroup::error& e : g.errors()) n += e ? 1 : 0;
+  if (n != 1) first = -1;
+#endif
 #else
   for (std::int32_t i = 0; i < 4; ++i) {
     const std::int32_t e = work(i);

@@ -86,4 +86,8 @@ inline constexpr std::size_t cache_line = ERRGROUP_CACHE_LINE;
 static_assert((cache_line & (cache_line - 1)) == 0, "ERRGROUP_CACHE_LINE must be a power of two");
 }  // namespace errgroup
 
+// errgroup::atomic<T>: std::atomic<T>, or the critical-section form for cores without
+// compare-and-swap (ERRGROUP_ATOMIC_CRITICAL).
+#include "atomic.hpp"
+
 #endif  // ERRGROUP_CONFIG_HPP

@@ -79,9 +79,9 @@ class executor_base {
   // has an entry, so "nothing queued" means no job of any group can be taken back right now.
   virtual bool nothing_queued() const noexcept = 0;
   // Port services, forwarded so groups stay port-agnostic.
-  virtual void wait_on(std::atomic<std::uint32_t>& w, std::uint32_t expected,
+  virtual void wait_on(atomic<std::uint32_t>& w, std::uint32_t expected,
                        std::uint64_t deadline_ns) noexcept = 0;
-  virtual void wake(std::atomic<std::uint32_t>& w, bool all) noexcept = 0;
+  virtual void wake(atomic<std::uint32_t>& w, bool all) noexcept = 0;
   virtual std::uint64_t now_ns() noexcept = 0;
   virtual void relax() noexcept = 0;
   virtual void yield() noexcept = 0;
@@ -173,17 +173,18 @@ class executor_base {
   const bool queues_jobs_;
   std::uint32_t workers_ = 0;
   alignas(cache_line) detail::eventcount work_ec_;
-  alignas(cache_line) std::atomic<std::uint32_t> groups_{0};
+  alignas(cache_line) atomic<std::uint32_t> groups_{0};
   std::atomic<std::uint64_t> jobs_run_{0};
-  std::atomic<std::uint32_t> depth_{0};
-  std::atomic<std::uint32_t> max_depth_seen_{0};
+  atomic<std::uint32_t> depth_{0};
+  atomic<std::uint32_t> max_depth_seen_{0};
 };
 
-static_assert(std::atomic<std::uint32_t>::is_always_lock_free,
-              "errgroup needs lock-free 32-bit atomics (compare-and-swap); Cortex-M0/M0+ "
-              "(armv6-m) has none and is not supported");
-static_assert(std::atomic<bool>::is_always_lock_free, "errgroup needs lock-free atomic<bool>");
-static_assert(std::atomic<job*>::is_always_lock_free, "errgroup needs lock-free pointers");
+// Lock-free unless the build opted into ERRGROUP_ATOMIC_CRITICAL (errgroup/atomic.hpp).
+static_assert(!atomic_is_lock_free || std::atomic<std::uint32_t>::is_always_lock_free,
+              "errgroup needs lock-free 32-bit atomics (compare-and-swap); on Cortex-M0/M0+ "
+              "(armv6-m) define ERRGROUP_ATOMIC_CRITICAL (errgroup/atomic.hpp)");
+static_assert(!atomic_is_lock_free || std::atomic<job*>::is_always_lock_free,
+              "errgroup needs lock-free pointers");
 
 namespace detail {
 // Does Queue have mpmc_ring's try_pop_if(match, out) (can it look at its oldest entry)?
@@ -200,11 +201,11 @@ class port_executor : public executor_base {
   static_assert(check_port<Port>(), "");
 
  public:
-  void wait_on(std::atomic<std::uint32_t>& w, std::uint32_t expected,
+  void wait_on(atomic<std::uint32_t>& w, std::uint32_t expected,
                std::uint64_t deadline_ns) noexcept override {
     Port::wait_on(w, expected, deadline_ns);
   }
-  void wake(std::atomic<std::uint32_t>& w, bool all) noexcept override { Port::wake(w, all); }
+  void wake(atomic<std::uint32_t>& w, bool all) noexcept override { Port::wake(w, all); }
   std::uint64_t now_ns() noexcept override { return Port::now_ns(); }
   void relax() noexcept override { Port::relax(); }
   void yield() noexcept override { Port::yield(); }
@@ -283,7 +284,7 @@ class basic_executor final : public detail::port_executor<Port> {
   // Effects: stops and joins the workers. Precondition: no group uses this executor any more.
   ~basic_executor() {
     // (S1) release: pairs with (S2) in the worker loop.
-    stopping_.store(true, std::memory_order_release);
+    stopping_.store(1, std::memory_order_release);
     work_ec_.notify(*this, /*all=*/true);
     for (std::uint32_t i = 0; i < workers_; ++i) Port::join_thread(threads_[i]);
   }
@@ -433,7 +434,7 @@ class basic_executor final : public detail::port_executor<Port> {
       woken = false;
       // relaxed: a shutdown hint checked while spinning (so a large budget cannot delay the
       // destructor); the (S2) acquire load below decides.
-      for (std::uint32_t i = 0; !got && !stopping_.load(std::memory_order_relaxed); ++i) {
+      for (std::uint32_t i = 0; !got && stopping_.load(std::memory_order_relaxed) == 0; ++i) {
         if (i < spin_) {
           Port::relax();
         } else {
@@ -447,7 +448,7 @@ class basic_executor final : public detail::port_executor<Port> {
         continue;
       }
       // (S2) acquire: pairs with (S1) in the destructor.
-      if (stopping_.load(std::memory_order_acquire)) return;
+      if (stopping_.load(std::memory_order_acquire) != 0) return;
       const std::uint32_t key = work_ec_.prepare_wait();  // (E1)
       // (F2) seq_cst fence: registration before the re-check; pairs with (F1) in try_submit
       // (checked by the SPIN model, not by ThreadSanitizer: see (F1)).
@@ -458,7 +459,7 @@ class basic_executor final : public detail::port_executor<Port> {
         continue;
       }
       // (S2) again: a stop that raced with registration is either seen here or notified (E3).
-      if (stopping_.load(std::memory_order_acquire)) {
+      if (stopping_.load(std::memory_order_acquire) != 0) {
         work_ec_.cancel_wait();
         return;
       }
@@ -471,7 +472,8 @@ class basic_executor final : public detail::port_executor<Port> {
   const bool wake_on_submit_;
   const std::uint64_t poll_ns_;
   alignas(cache_line) Queue queue_;
-  alignas(cache_line) std::atomic<bool> stopping_{false};
+  alignas(cache_line) atomic<std::uint32_t> stopping_{
+      0};  // 0/1: no 1-byte atomics (riscv64: libatomic)
   typename Port::thread_handle threads_[MaxWorkers];
   worker_report reports_[MaxWorkers];
 };

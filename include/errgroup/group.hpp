@@ -232,11 +232,11 @@ class group_base {
   // Graceful twin of stop(): refuse new tasks (status::closed), let submitted ones finish.
   void close() noexcept ERRGROUP_NONBLOCKING {
     // (C1) release: pairs with (C2) in reserve().
-    closed_.store(true, std::memory_order_release);
+    closed_.store(1, std::memory_order_release);
   }
   bool closed() const noexcept ERRGROUP_NONBLOCKING {
     // (C2') acquire: pairs with (C1).
-    return closed_.load(std::memory_order_acquire);
+    return closed_.load(std::memory_order_acquire) != 0;
   }
   // stop() then wait(), in one call (golang/go#57534).
   error stop_and_wait() {
@@ -290,8 +290,8 @@ class group_base {
     first_.reset();
     stop_.flag.store(0, std::memory_order_relaxed);
     stop_.set_deadline(no_deadline);
-    expired_.store(false, std::memory_order_relaxed);
-    closed_.store(false, std::memory_order_relaxed);
+    expired_.store(0, std::memory_order_relaxed);
+    closed_.store(0, std::memory_order_relaxed);
     return status::ok;
   }
 
@@ -497,7 +497,7 @@ class group_base {
     // relaxed (flag): a hint; a stop() racing with the deadline may record both, harmlessly.
     // acq_rel (expired_): exactly one thread turns the deadline into the stop.
     if (stop_.flag.load(std::memory_order_relaxed) == 0 && stop_.own_deadline_passed() &&
-        !expired_.exchange(true, std::memory_order_acq_rel)) {
+        expired_.exchange(1, std::memory_order_acq_rel) == 0) {
       record_error(errc::deadline_exceeded, nullptr);
       stop();
     }
@@ -566,17 +566,19 @@ class group_base {
 
   // Written rarely: stop, close, first error.
   alignas(cache_line) detail::stop_state stop_;
-  std::atomic<bool> closed_{false};
-  std::atomic<std::uint32_t> children_{0};
+  // Flags are 32-bit words (0/1), not atomic<bool>: 1-byte read-modify-writes are libatomic
+  // calls on riscv64 and on armv6-m.
+  atomic<std::uint32_t> closed_{0};
+  atomic<std::uint32_t> children_{0};
   detail::first_error_slot first_;
-  std::atomic<std::uint32_t> error_count_{0};
-  std::atomic<bool> expired_{false};  // the deadline was turned into a stop (stopping())
+  atomic<std::uint32_t> error_count_{0};
+  atomic<std::uint32_t> expired_{0};  // the deadline was turned into a stop (stopping())
 
   // Statistics, written by whoever runs tasks.
   alignas(cache_line) std::atomic<std::uint64_t> tasks_run_{0};
   std::atomic<std::uint64_t> tasks_skipped_{0};
-  std::atomic<std::uint32_t> running_{0};
-  std::atomic<std::uint32_t> max_running_{0};
+  atomic<std::uint32_t> running_{0};
+  atomic<std::uint32_t> max_running_{0};
 };
 
 static_assert(std::atomic<std::uint64_t>::is_always_lock_free || !ERRGROUP_STATS,
@@ -643,13 +645,13 @@ status group_base::submit(F&& f) noexcept {
 
 template <bool Block>
 status group_base::reserve(bool exact) noexcept {
-  std::atomic<std::uint32_t>& submitted = counts_.submitted;
+  atomic<std::uint32_t>& submitted = counts_.submitted;
   // relaxed: only submitters write submitted; the CAS below decides.
   std::uint32_t s = submitted.load(std::memory_order_relaxed);
   for (;;) {
     if (stopping()) return status::stopped;
     // (C2) acquire: pairs with (C1) in close().
-    if (closed_.load(std::memory_order_acquire)) return status::closed;
+    if (closed_.load(std::memory_order_acquire) != 0) return status::closed;
     // relaxed: see set_limit().
     const std::uint32_t lim = counts_.limit.load(std::memory_order_relaxed);
     std::uint32_t c = detail::count_mask;
@@ -738,7 +740,7 @@ inline std::uint32_t group_base::claim_slot() noexcept {
   const std::uint32_t w = window();
   for (std::uint32_t probes = 0; probes < 2 * w; ++probes) {
     if (i >= w) i = 0;
-    std::atomic<std::uint32_t>& state = slot_at(i)->state;
+    atomic<std::uint32_t>& state = slot_at(i)->state;
     std::uint32_t expected = detail::job_state::of(phase::free).bits();
     // relaxed pre-load: skip busy slots without taking their line exclusively. (U1) acquire on
     // success: pairs with (U2) in release_slot(); the previous task in this slot has destroyed

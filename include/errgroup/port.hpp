@@ -14,11 +14,11 @@
 //       each setting's result in `report` (0 or an errno-style code; never ignore a failure).
 //       Returns false only if the thread could not be created at all.
 //   static void join_thread(thread_handle& h) noexcept;
-//   static void wait_on(std::atomic<std::uint32_t>& word, std::uint32_t expected,
+//   static void wait_on(errgroup::atomic<std::uint32_t>& word, std::uint32_t expected,
 //                       std::uint64_t deadline_ns) noexcept;
 //       Block while word == expected, until woken, until now_ns() >= deadline_ns (no_deadline:
 //       never), or spuriously. A futex wait. Callers always re-check their condition.
-//   static void wake(std::atomic<std::uint32_t>& word, bool all) noexcept;
+//   static void wake(errgroup::atomic<std::uint32_t>& word, bool all) noexcept;
 //       Wake one (all == false) or every thread blocked in wait_on(word, ...).
 //   static std::uint64_t now_ns() noexcept;  // monotonic clock, nanoseconds
 //   static void relax() noexcept;            // CPU spin-wait hint (pause / yield instruction)
@@ -57,7 +57,7 @@ inline constexpr std::uint64_t no_deadline = ~std::uint64_t{0};
 // group can take it back (executor_base::try_revoke). run() executes (or skips) the job.
 struct job {
   void (*run)(job* self) noexcept = nullptr;
-  std::atomic<std::uint32_t> state{0};
+  atomic<std::uint32_t> state{0};
 };
 
 // A record, on the stack of the thread running a task, of which group the task belongs to. The
@@ -173,13 +173,13 @@ constexpr bool check_port() {
                                     void (*)(typename P::thread_handle&) noexcept>::value,
                 "port: missing static void join_thread(thread_handle&) noexcept");
   static_assert(
-      std::is_convertible<decltype(&P::wait_on),
-                          void (*)(std::atomic<std::uint32_t>&, std::uint32_t,
-                                   std::uint64_t) noexcept>::value,
-      "port: missing static void wait_on(std::atomic<uint32_t>&, uint32_t, uint64_t) noexcept");
+      std::is_convertible<decltype(&P::wait_on), void (*)(atomic<std::uint32_t>&, std::uint32_t,
+                                                          std::uint64_t) noexcept>::value,
+      "port: missing static void wait_on(errgroup::atomic<uint32_t>&, uint32_t, uint64_t) "
+      "noexcept");
   static_assert(std::is_convertible<decltype(&P::wake),
-                                    void (*)(std::atomic<std::uint32_t>&, bool) noexcept>::value,
-                "port: missing static void wake(std::atomic<uint32_t>&, bool) noexcept");
+                                    void (*)(atomic<std::uint32_t>&, bool) noexcept>::value,
+                "port: missing static void wake(errgroup::atomic<uint32_t>&, bool) noexcept");
   static_assert(std::is_convertible<decltype(&P::now_ns), std::uint64_t (*)() noexcept>::value,
                 "port: missing static uint64_t now_ns() noexcept");
   static_assert(std::is_convertible<decltype(&P::relax), void (*)() noexcept>::value,

@@ -28,15 +28,15 @@ namespace detail {
 // of one port park on one, executor.hpp park_ec()). Store->load on both sides, all seq_cst: either
 // the parked thread sees the flag or the stopper sees the count.
 struct stop_state {
-  std::atomic<std::uint32_t> flag{0};
-  std::atomic<std::uint32_t> parked_below{0};  // threads parked in linked descendants
+  atomic<std::uint32_t> flag{0};
+  atomic<std::uint32_t> parked_below{0};  // threads parked in linked descendants
   stop_state* parent = nullptr;
   executor_base* ex = nullptr;  // the group's executor (a stop_callback's thread identity, wait)
   // The group's deadline (group_base::stop_at: Go's WithDeadline) on the port's clock, in ns, as
   // two halves (a 64-bit atomic is not lock-free on 32-bit cores); high half ~0: none. Written
   // only while the group is idle, before the go() calls that publish it (their queue push).
-  std::atomic<std::uint32_t> deadline_hi{~std::uint32_t{0}};
-  std::atomic<std::uint32_t> deadline_lo{~std::uint32_t{0}};
+  atomic<std::uint32_t> deadline_hi{~std::uint32_t{0}};
+  atomic<std::uint32_t> deadline_lo{~std::uint32_t{0}};
 
   bool has_deadline() const noexcept ERRGROUP_NONBLOCKING {
     // relaxed: written while idle and published by go() (see above).

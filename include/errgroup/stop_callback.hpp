@@ -43,6 +43,8 @@ template <class F>
 class stop_callback {
   static_assert(std::is_invocable<F&>::value,
                 "errgroup::stop_callback: F must be invocable as f()");
+  static_assert(sizeof(F) > 0 && ERRGROUP_STOP_CALLBACKS >= 1,
+                "errgroup::stop_callback: compiled out (ERRGROUP_STOP_CALLBACKS is 0)");
 
  public:
   explicit stop_callback(F f) noexcept(std::is_nothrow_move_constructible<F>::value)

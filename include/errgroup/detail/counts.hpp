@@ -102,18 +102,18 @@ static_assert(!done_word(0).with(parker::waiter, 3).wake_after(2) &&
 // the submitters' line. The layout is checked at compile time below.
 struct counts {
   // Written by finishers (R1), and by threads registering to park (A3)/(B1).
-  alignas(cache_line) std::atomic<std::uint32_t> done{0};
+  alignas(cache_line) atomic<std::uint32_t> done{0};
   // Written by submitters only (and set_limit()).
-  alignas(cache_line) std::atomic<std::uint32_t> submitted{0};
-  std::atomic<std::uint32_t> finished_seen{0};  // reserve()'s hint: a finished count read earlier
-  std::atomic<std::uint32_t> cursor{0};         // claim_slot()'s first probe
-  std::atomic<std::uint32_t> limit{~std::uint32_t{0}};
+  alignas(cache_line) atomic<std::uint32_t> submitted{0};
+  atomic<std::uint32_t> finished_seen{0};  // reserve()'s hint: a finished count read earlier
+  atomic<std::uint32_t> cursor{0};         // claim_slot()'s first probe
+  atomic<std::uint32_t> limit{~std::uint32_t{0}};
 };
 
 static_assert(offsetof(counts, submitted) - offsetof(counts, done) >= cache_line,
               "a submitter's fields must not share the finishers' cache line");
 static_assert(offsetof(counts, limit) - offsetof(counts, submitted) ==
-                  3 * sizeof(std::atomic<std::uint32_t>),
+                  3 * sizeof(atomic<std::uint32_t>),
               "the submitters' fields are packed together after `submitted`");
 
 }  // namespace detail

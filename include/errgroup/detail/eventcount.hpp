@@ -77,7 +77,7 @@ class eventcount {
   }
 
  private:
-  std::atomic<std::uint32_t> word_{0};
+  atomic<std::uint32_t> word_{0};
 };
 
 }  // namespace detail

@@ -67,7 +67,7 @@ class first_error_slot {
 
  private:
   static constexpr std::uint32_t empty = 0, writing = 1, set = 2;
-  std::atomic<std::uint32_t> state_{empty};
+  atomic<std::uint32_t> state_{empty};
   error error_{};
 #if ERRGROUP_HAS_EXCEPTIONS
   std::exception_ptr exception_{};

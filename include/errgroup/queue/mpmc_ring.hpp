@@ -41,9 +41,9 @@ class mpmc_ring {
                 "mpmc_ring: Capacity must be a power of two >= 2 (it is never rounded up)");
   static_assert(Capacity <= (std::size_t{1} << 30), "mpmc_ring: Capacity must be <= 2^30");
   static_assert(std::is_trivially_copyable<T>::value, "mpmc_ring: T must be trivially copyable");
-  static_assert(std::atomic<std::uint32_t>::is_always_lock_free,
-                "mpmc_ring needs lock-free 32-bit atomics");
-  static_assert(std::atomic<T>::is_always_lock_free,
+  static_assert(!atomic_is_lock_free || std::atomic<std::uint32_t>::is_always_lock_free,
+                "mpmc_ring needs lock-free 32-bit atomics (or ERRGROUP_ATOMIC_CRITICAL)");
+  static_assert(!atomic_is_lock_free || std::atomic<T>::is_always_lock_free,
                 "mpmc_ring: T must have lock-free atomics (a pointer or an integer)");
 
  public:
@@ -226,12 +226,12 @@ class mpmc_ring {
   static constexpr std::uint32_t mask = static_cast<std::uint32_t>(Capacity - 1);
   static constexpr std::uint32_t ticket_mask = (std::uint32_t{1} << ticket_bits) - 1;
   struct cell {
-    std::atomic<std::uint32_t> seq;
-    std::atomic<T> value;
+    atomic<std::uint32_t> seq;
+    atomic<T> value;
   };
   // Producers and consumers each own a line; cells follow on their own lines.
-  alignas(cache_line) std::atomic<std::uint32_t> enqueue_pos_{0};
-  alignas(cache_line) std::atomic<std::uint32_t> dequeue_pos_{0};
+  alignas(cache_line) atomic<std::uint32_t> enqueue_pos_{0};
+  alignas(cache_line) atomic<std::uint32_t> dequeue_pos_{0};
   alignas(cache_line) cell cells_[Capacity];
 };
 

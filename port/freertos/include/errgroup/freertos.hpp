@@ -242,13 +242,13 @@ struct freertos_isr_frame {
 
 // One entry of the blocked-task table (see "Parking" above).
 struct freertos_blocked_slot {
-  std::atomic<std::uint32_t> state{0};  // [generation: 30 bits][phase: 2 bits]
-  std::atomic<const void*> word{nullptr};
-  std::atomic<TaskHandle_t> task{nullptr};
+  atomic<std::uint32_t> state{0};  // [generation: 30 bits][phase: 2 bits]
+  atomic<const void*> word{nullptr};
+  atomic<TaskHandle_t> task{nullptr};
 };
 // One pooled thread_context, owned by the task that claimed it.
 struct freertos_context_slot {
-  std::atomic<TaskHandle_t> owner{nullptr};
+  atomic<TaskHandle_t> owner{nullptr};
   thread_context ctx{};
 };
 
@@ -261,19 +261,19 @@ struct freertos_shared {
   static constexpr std::uint32_t gen_one = 4u;
   using blocked_slot = freertos_blocked_slot;
   static inline blocked_slot blocked[ERRGROUP_FREERTOS_MAX_BLOCKED];
-  static inline std::atomic<std::uint32_t> blocked_overflows{0};
+  static inline atomic<std::uint32_t> blocked_overflows{0};
 
   // ---- per-task contexts for tasks that are not workers ----
   using context_slot = freertos_context_slot;
   static inline context_slot
       contexts[ERRGROUP_FREERTOS_TASK_CONTEXTS > 0 ? ERRGROUP_FREERTOS_TASK_CONTEXTS : 1];
-  static inline std::atomic<std::uint32_t> context_overflows{0};
+  static inline atomic<std::uint32_t> context_overflows{0};
   // Pool exhausted: a shared context that never runs a task (thread_context::shared), so the
   // tasks sharing it never push a frame on it: they park instead of helping.
   static inline thread_context no_help_context{nullptr, 0, /*shared=*/true};
 
   // ---- interrupt frames, one stack per core ----
-  static inline std::atomic<freertos_isr_frame*> isr_top[ERRGROUP_FREERTOS_CORES] = {};
+  static inline atomic<freertos_isr_frame*> isr_top[ERRGROUP_FREERTOS_CORES] = {};
 
   static std::uint32_t core() noexcept {
 #if (ERRGROUP_FREERTOS_CORES > 1)
@@ -293,8 +293,10 @@ struct freertos_shared {
   }
 };
 
-static_assert(std::atomic<const void*>::is_always_lock_free, "errgroup needs lock-free pointers");
-static_assert(std::atomic<TaskHandle_t>::is_always_lock_free, "errgroup needs lock-free pointers");
+static_assert(!atomic_is_lock_free || std::atomic<const void*>::is_always_lock_free,
+              "errgroup needs lock-free pointers");
+static_assert(!atomic_is_lock_free || std::atomic<TaskHandle_t>::is_always_lock_free,
+              "errgroup needs lock-free pointers");
 
 // Pushes an ISR frame for the duration of one try_go_from_isr.
 class freertos_isr_scope {
@@ -350,8 +352,8 @@ struct basic_freertos_port {
     void (*entry)(void*) = nullptr;
     void* arg = nullptr;
     thread_context ctx{};
-    std::atomic<std::uint32_t> done{0};
-    std::atomic<std::uint32_t> ran{0};
+    atomic<std::uint32_t> done{0};
+    atomic<std::uint32_t> ran{0};
   };
 
   static bool start_thread(thread_handle& h, void (*entry)(void*), void* arg,
@@ -448,7 +450,7 @@ struct basic_freertos_port {
     h.task = nullptr;
   }
 
-  static void wait_on(std::atomic<std::uint32_t>& word, std::uint32_t expected,
+  static void wait_on(atomic<std::uint32_t>& word, std::uint32_t expected,
                       std::uint64_t deadline_ns) noexcept {
     ERRGROUP_ASSERT(detail::freertos_shared::current_isr() == nullptr,
                     "errgroup: a blocking wait was reached from an interrupt handler");
@@ -507,7 +509,7 @@ struct basic_freertos_port {
     }
   }
 
-  static void wake(std::atomic<std::uint32_t>& word, bool all) noexcept {
+  static void wake(atomic<std::uint32_t>& word, bool all) noexcept {
     using S = detail::freertos_shared;
     detail::freertos_isr_frame* isr = S::current_isr();
     for (S::blocked_slot& s : S::blocked) {

@@ -90,9 +90,9 @@ struct std_thread_port {
     if (h.joinable()) h.join();
   }
 
-  static void wait_on(std::atomic<std::uint32_t>& word, std::uint32_t expected,
+  static void wait_on(atomic<std::uint32_t>& word, std::uint32_t expected,
                       std::uint64_t deadline_ns) noexcept {
-    static_assert(sizeof(std::atomic<std::uint32_t>) == sizeof(std::uint32_t),
+    static_assert(sizeof(atomic<std::uint32_t>) == sizeof(std::uint32_t),
                   "futex needs a plain 32-bit word");
     timespec ts{};
     const timespec* tp = nullptr;
@@ -107,7 +107,7 @@ struct std_thread_port {
             FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, expected, tp, nullptr, FUTEX_BITSET_MATCH_ANY);
   }
 
-  static void wake(std::atomic<std::uint32_t>& word, bool all) noexcept {
+  static void wake(atomic<std::uint32_t>& word, bool all) noexcept {
     syscall(SYS_futex, reinterpret_cast<std::uint32_t*>(&word), FUTEX_WAKE | FUTEX_PRIVATE_FLAG,
             all ? INT_MAX : 1, nullptr, nullptr, 0);
   }
