@@ -11,7 +11,11 @@
 #define FW_CONFIG_HPP
 
 extern "C" [[noreturn]] void fw_assert_failed(const char* msg) noexcept;
+#if FW_NO_ASSERTS  // the size probe's variant that measures what the checks cost
+#define ERRGROUP_ASSERT(cond, msg) ((void)sizeof(cond))
+#else
 #define ERRGROUP_ASSERT(cond, msg) ((cond) ? (void)0 : fw_assert_failed(msg))
+#endif
 #define ERRGROUP_STATS 0
 #define ERRGROUP_CACHE_LINE 8
 // Cortex-M0/M0+ (armv6-m, no compare-and-swap): the opt-in critical-section mode
