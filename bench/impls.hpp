@@ -17,7 +17,7 @@
 #include <thread>
 #include <vector>
 
-#include <errgroup/std_thread.hpp>
+#include <errgroup/std_thread_boost.hpp>
 
 #include "bench_common.hpp"
 

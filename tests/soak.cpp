@@ -22,7 +22,7 @@
 //  * the error wait() returns is success or one some task returned;
 //  * go/try_go/wait_for return only the documented statuses;
 //  * every wait returns: a watchdog aborts if no driver finishes a round for 60 s.
-#include <errgroup/std_thread.hpp>
+#include <errgroup/std_thread_boost.hpp>
 
 #include <atomic>
 #include <chrono>

@@ -27,6 +27,10 @@ inline void note() noexcept {
 #define HEAP_COUNTS_MALLOC 0
 #endif
 #endif
+#if !defined(HEAP_COUNTS_MALLOC) && !defined(__GLIBC__)
+// __libc_malloc and friends are glibc's (Windows' CRT has none): operator new/delete only.
+#define HEAP_COUNTS_MALLOC 0
+#endif
 #ifndef HEAP_COUNTS_MALLOC
 #define HEAP_COUNTS_MALLOC 1
 #endif

@@ -2,8 +2,12 @@
 // Exception policies: rethrow from wait() (default), convert to an error value, or terminate.
 #include <catch2/catch.hpp>
 
+#if defined(_WIN32)
+#include <errgroup/hosted/win32.hpp>  // <windows.h>, lean
+#else
 #include <sys/wait.h>
 #include <unistd.h>
+#endif
 
 #include <csignal>
 #include <stdexcept>
@@ -61,7 +65,35 @@ TEMPLATE_TEST_CASE("an exception stops a with_context group", "[exceptions]", AL
   REQUIRE(g.stop_requested());
 }
 
-#if !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
+#if defined(_WIN32)
+// No fork() on Windows: the test runs this hidden case in a child process (this executable again,
+// its test spec on the command line) and checks the child's exit code.
+TEST_CASE("terminate: the child", "[.terminate_child]") {
+  errgroup::inline_executor ex;
+  errgroup::group_options o;
+  o.exceptions = errgroup::exception_policy::terminate;
+  errgroup::group<1> g(ex, o);
+  (void)g.go([] { throw 1; });
+  std::exit(0);  // not reached if terminate() was called
+}
+
+TEST_CASE("terminate: an escaping exception ends the process", "[exceptions]") {
+  wchar_t path[MAX_PATH];
+  const DWORD n = GetModuleFileNameW(nullptr, path, MAX_PATH);
+  REQUIRE((n > 0 && n < MAX_PATH));
+  std::wstring cmd = L"\"" + std::wstring(path, n) + L"\" [.terminate_child]";
+  STARTUPINFOW si{};
+  si.cb = sizeof si;
+  PROCESS_INFORMATION pi{};
+  REQUIRE(CreateProcessW(nullptr, &cmd[0], nullptr, nullptr, FALSE, 0, nullptr, nullptr, &si, &pi));
+  REQUIRE(WaitForSingleObject(pi.hProcess, 60000) == WAIT_OBJECT_0);
+  DWORD code = 0;
+  REQUIRE(GetExitCodeProcess(pi.hProcess, &code));
+  CloseHandle(pi.hThread);
+  CloseHandle(pi.hProcess);
+  REQUIRE(code == 3u);  // abort(): the Windows CRT's exit code (std::exit(0) would give 0)
+}
+#elif !defined(__SANITIZE_THREAD__) && !defined(__SANITIZE_ADDRESS__)
 TEST_CASE("terminate: an escaping exception ends the process", "[exceptions]") {
   const pid_t pid = fork();
   REQUIRE(pid >= 0);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "freertos_double/freertos_double.hpp"
+#include "worker_start.hpp"
 
 using errgroup::error;
 using errgroup::status;
@@ -394,4 +395,22 @@ TEST_CASE("task contexts: pooled per task, returned by release_task_context, ove
   for (auto& t : ts) t.join();
   REQUIRE(ok.load() == n);
   REQUIRE(free_contexts() == free0);
+}
+
+TEST_CASE(
+    "on_worker_start runs in each worker task before its first job, and worker_index names it",
+    "[freertos][executor][worker_start]") {
+  errgroup::freertos_executor<16, 2> other(errgroup::executor_options{});
+  const test::worker_start_result r =
+      test::check_worker_start<errgroup::freertos_executor<16, 4>>(3, other);
+  REQUIRE(r.rendezvous);
+  REQUIRE(r.hook_calls == 3);
+  REQUIRE(r.bad_index == 0);
+  REQUIRE(r.ran_on == 0x7u);
+  REQUIRE(r.before_hook == 0);
+  REQUIRE(r.not_a_worker_in_task == 0);
+  REQUIRE(r.caller_index == errgroup::not_a_worker);
+  REQUIRE(r.other_index == errgroup::not_a_worker);
+  errgroup::freertos_inline_executor inl;
+  REQUIRE(inl.worker_index() == errgroup::not_a_worker);
 }

@@ -9,7 +9,7 @@
 #include <cstdint>
 #include <thread>
 
-#include <errgroup/std_thread.hpp>
+#include <errgroup/std_thread_boost.hpp>
 
 // Called by a test's own std::thread after its last errgroup call: a port that pools per-thread
 // contexts gets the entry back (the FreeRTOS port: release_task_context()).

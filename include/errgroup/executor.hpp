@@ -268,6 +268,8 @@ class basic_executor final : public detail::port_executor<Port> {
                  : 0,
              options.max_depth, /*queues_jobs=*/true),
         wake_on_submit_(options.wake == wake_policy::on_submit),
+        on_worker_start_(options.on_worker_start),
+        on_worker_start_context_(options.on_worker_start_context),
         poll_ns_(static_cast<std::uint64_t>(
                      options.poll_interval_us == 0 ? 1 : options.poll_interval_us) *
                  1000u) {
@@ -275,7 +277,9 @@ class basic_executor final : public detail::port_executor<Port> {
     ERRGROUP_ASSERT(n <= MaxWorkers, "errgroup: options.workers exceeds the executor's MaxWorkers");
     if (n > MaxWorkers) n = static_cast<std::uint32_t>(MaxWorkers);
     for (std::uint32_t i = 0; i < n; ++i) {
-      if (!Port::start_thread(threads_[i], &worker_entry, this, options, i, reports_[i])) break;
+      args_[i] = worker_arg{this, i};
+      if (!Port::start_thread(threads_[i], &worker_entry, &args_[i], options, i, reports_[i]))
+        break;
       reports_[i].started = true;
       workers_ = i + 1;
     }
@@ -290,6 +294,18 @@ class basic_executor final : public detail::port_executor<Port> {
   }
 
   const worker_report& report(std::uint32_t i) const noexcept { return reports_[i]; }
+  // Which of this executor's workers the calling thread is (0 .. workers-1), or not_a_worker (a
+  // thread helping in wait(), an interrupt handler, another executor's worker). Constant time:
+  // one read of the thread's context. For per-worker scratch memory: a task indexes its
+  // worker's buffer with it, and a helping thread (not_a_worker) uses its own.
+  std::uint32_t worker_index() const noexcept ERRGROUP_NONBLOCKING {
+    // Unchecked: as try_context().
+    ERRGROUP_EFFECTS_UNCHECKED_BEGIN
+    if (detail::port_interrupts<Port>::in_interrupt()) return not_a_worker;
+    ERRGROUP_EFFECTS_UNCHECKED_END
+    const thread_context& c = Port::context();
+    return c.worker_of == this ? c.worker_index : not_a_worker;
+  }
   // True if every requested worker started and every setting was applied.
   bool setup_ok(std::uint32_t requested) const noexcept {
     if (workers_ != requested) return false;
@@ -404,7 +420,19 @@ class basic_executor final : public detail::port_executor<Port> {
   }
 
  private:
-  static void worker_entry(void* self) noexcept { static_cast<basic_executor*>(self)->loop(); }
+  struct worker_arg {
+    basic_executor* self;
+    std::uint32_t index;
+  };
+  static void worker_entry(void* arg) noexcept {
+    const worker_arg& a = *static_cast<worker_arg*>(arg);
+    thread_context& c = Port::context();
+    c.worker_of = a.self;
+    c.worker_index = a.index;
+    if (a.self->on_worker_start_ != nullptr)
+      a.self->on_worker_start_(a.self->on_worker_start_context_, a.index);
+    a.self->loop();
+  }
 
   bool pop(job*& j) noexcept {
     if (!queue_.try_pop(j)) return false;
@@ -470,11 +498,14 @@ class basic_executor final : public detail::port_executor<Port> {
   }
 
   const bool wake_on_submit_;
+  void (*const on_worker_start_)(void*, std::uint32_t) noexcept;
+  void* const on_worker_start_context_;
   const std::uint64_t poll_ns_;
   alignas(cache_line) Queue queue_;
-  alignas(cache_line) atomic<std::uint32_t> stopping_{
-      0};  // 0/1: no 1-byte atomics (riscv64: libatomic)
+  // 0/1, a word: no 1-byte atomics (riscv64: libatomic).
+  alignas(cache_line) atomic<std::uint32_t> stopping_{0};
   typename Port::thread_handle threads_[MaxWorkers];
+  worker_arg args_[MaxWorkers] = {};
   worker_report reports_[MaxWorkers];
 };
 
@@ -500,6 +531,8 @@ class basic_inline_executor final : public detail::port_executor<Port> {
   }
   bool try_revoke(job*, std::uint32_t) noexcept override { return false; }
   bool nothing_queued() const noexcept override { return true; }
+  // No workers: every thread is not_a_worker.
+  std::uint32_t worker_index() const noexcept ERRGROUP_NONBLOCKING { return not_a_worker; }
 };
 
 }  // namespace errgroup

@@ -76,7 +76,14 @@ struct thread_context {
   // never run a task (they wait for workers instead), so nothing is pushed on it. (False is the
   // zero value: a context stays in .bss.)
   bool shared = false;
+  // Set once by a worker thread before its first job: which executor's worker, and its index
+  // there (basic_executor::worker_index()). Null on every other thread.
+  const void* worker_of = nullptr;
+  std::uint32_t worker_index = 0;
 };
+
+// basic_executor::worker_index() on a thread that is not one of that executor's workers.
+inline constexpr std::uint32_t not_a_worker = ~std::uint32_t{0};
 
 enum class sched_policy : std::uint8_t {
   inherit,      // leave the OS default (SCHED_OTHER on Linux)
@@ -113,12 +120,25 @@ struct executor_options {
   int priority = 0;           // policy priority (Linux: 1..99 for fifo/round_robin)
   const int* cpus = nullptr;  // if set: worker i is pinned to cpus[i % cpu_count]
   std::uint32_t cpu_count = 0;
+  // Windows: register each worker with MMCSS under this task name (e.g. "Pro Audio", "Games":
+  // AvSetMmThreadCharacteristicsW, from the worker thread, before its first job). Elsewhere a
+  // non-null value is reported as ENOTSUP (use on_worker_start for the OS's own mechanism).
+  const char* mmcss_task = nullptr;
   // How many task frames one thread's stack may hold. A thread that waits (wait(), or a go() at
   // the limit) runs its group's queued tasks on its own stack, and a task that waits for a child
   // group runs the child's tasks on top of itself: nesting costs stack, one task frame per level.
   // go()/try_go() from a thread already this deep refuse with status::too_deep instead of letting
   // a wait go deeper. 0: the port's default (std::thread: 4096, FreeRTOS and bare metal: 16).
   std::uint32_t max_depth = 0;
+  // Run on each worker thread, before its first job, with on_worker_start_context and the
+  // worker's index (0 .. workers-1): the place to join an audio workgroup (os_workgroup_join),
+  // register with MMCSS, pick a scheduler class, pin, or set up per-worker scratch memory. A plain
+  // function pointer and a context (no allocation, no std::function); the worker runs no job until
+  // it returns, and the executor's destructor joins no worker before it has. Record any outcome
+  // through the context: the constructor does not wait for workers to start (a FreeRTOS executor
+  // may be built before the scheduler runs them).
+  void (*on_worker_start)(void* context, std::uint32_t worker_index) noexcept = nullptr;
+  void* on_worker_start_context = nullptr;
 };
 
 // What happened to each setting of one worker: 0 = applied (or not requested), otherwise an
@@ -129,8 +149,10 @@ struct worker_report {
   int name_result = 0;
   int sched_result = 0;
   int affinity_result = 0;
+  int mmcss_result = 0;  // executor_options::mmcss_task
   bool ok() const noexcept {
-    return started && name_result == 0 && sched_result == 0 && affinity_result == 0;
+    return started && name_result == 0 && sched_result == 0 && affinity_result == 0 &&
+           mmcss_result == 0;
   }
 };
 

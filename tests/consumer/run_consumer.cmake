@@ -6,7 +6,9 @@
 #   ACTION=consumer  -DMODE=<find_package|add_subdirectory|fetchcontent> -DCONSUMER_DIR=<tests/consumer>
 #                    -DBINARY_DIR=<dir> -DERRGROUP_SOURCE_DIR=<src> -DGENERATOR=<gen>
 #                    -DCXX_COMPILER=<cxx> [-DPREFIX=<install>] [-DLAUNCHER=<ccache>] [-DBOOST_DIR=<dir>]
-#       Configures, builds and runs the consumer in a fresh BINARY_DIR.
+#                    [-DTOOLCHAIN=<toolchain file> -DEMULATOR=<cmd|args>]
+#       Configures, builds and runs the consumer in a fresh BINARY_DIR (cross: with the toolchain
+#       file instead of the compiler, run through the emulator).
 #
 # The consumer gets no CMAKE_CXX_FLAGS and no CXXFLAGS/LDFLAGS from the environment, so it never
 # inherits sanitizer or warning flags of errgroup's own build: it is built as a user would.
@@ -35,9 +37,13 @@ elseif(ACTION STREQUAL "consumer")
   unset(ENV{LDFLAGS})
   file(REMOVE_RECURSE "${BINARY_DIR}")
   set(args -S "${CONSUMER_DIR}" -B "${BINARY_DIR}" -G "${GENERATOR}"
-    "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}"
     "-DERRGROUP_CONSUMER_MODE=${MODE}"
     "-DERRGROUP_SOURCE_DIR=${ERRGROUP_SOURCE_DIR}")
+  if(TOOLCHAIN)
+    list(APPEND args "-DCMAKE_TOOLCHAIN_FILE=${TOOLCHAIN}")
+  else()
+    list(APPEND args "-DCMAKE_CXX_COMPILER=${CXX_COMPILER}")
+  endif()
   if(MODE STREQUAL "find_package")
     list(APPEND args "-Derrgroup_ROOT=${PREFIX}")
   endif()
@@ -60,11 +66,18 @@ elseif(ACTION STREQUAL "consumer")
     endif()
   endif()
   run("${CMAKE_COMMAND}" --build "${BINARY_DIR}" --config Release)
-  set(exe "${BINARY_DIR}/errgroup_consumer")
-  if(NOT EXISTS "${exe}")
-    set(exe "${BINARY_DIR}/Release/errgroup_consumer")  # multi-config generators
+  set(exe "")
+  foreach(candidate "${BINARY_DIR}/errgroup_consumer" "${BINARY_DIR}/errgroup_consumer.exe"
+          "${BINARY_DIR}/Release/errgroup_consumer" "${BINARY_DIR}/Release/errgroup_consumer.exe")
+    if(NOT exe AND EXISTS "${candidate}")
+      set(exe "${candidate}")
+    endif()
+  endforeach()
+  if(NOT exe)
+    message(FATAL_ERROR "no errgroup_consumer executable under ${BINARY_DIR}")
   endif()
-  run("${exe}")
+  string(REPLACE "|" ";" emulator "${EMULATOR}")
+  run(${emulator} "${exe}")
 else()
   message(FATAL_ERROR "run_consumer.cmake: ACTION must be install or consumer")
 endif()

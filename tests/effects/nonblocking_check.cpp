@@ -4,7 +4,7 @@
 // analysis cannot see through — on every hosted executor. Built with -fno-exceptions, the
 // real-time configuration (with exceptions, reset() may free a stored exception and is not).
 // ctest: nonblocking_static_check. Its control, nonblocking_catches_wait.cpp, must fail.
-#include <errgroup/std_thread.hpp>
+#include <errgroup/std_thread_boost.hpp>
 
 namespace {
 int g_sink;

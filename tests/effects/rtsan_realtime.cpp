@@ -12,7 +12,7 @@
 // ctest: rtsan_realtime, rtsan_realtime_control (tests/effects/run_rtsan.cmake builds this file
 // with the clang that has RTSan). The seccomp test (tests/test_realtime.cpp) proves the same
 // property with g++ and a kernel filter; this is the compiler-checked version.
-#include <errgroup/std_thread.hpp>
+#include <errgroup/std_thread_boost.hpp>
 
 #include "../realtime_rounds.hpp"
 

@@ -7,6 +7,7 @@
 #include <errgroup/queue/boost_lockfree.hpp>
 #include <errgroup/queue/mpmc_ring.hpp>
 #include <errgroup/std_thread.hpp>
+#include <errgroup/std_thread_boost.hpp>
 
 #include <chrono>
 #include <cstdint>

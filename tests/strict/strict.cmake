@@ -53,6 +53,6 @@ add_test(NAME header_strict_other_compiler
           "-DFLAGS=${ERRGROUP_STRICT_WARNINGS}"
           "-DVARIANT_FLAGS=-DERRGROUP_STATS=1;-fno-exceptions;-fno-rtti"
           "-DINCLUDES=${_strict_inc}"
-          "-DFILES=${ERRGROUP_HEADER_TUS};${CMAKE_CURRENT_SOURCE_DIR}/strict/all_headers.cpp;${CMAKE_CURRENT_SOURCE_DIR}/strict/freertos.cpp;${CMAKE_CURRENT_BINARY_DIR}/freertos_header_alone.cpp"
+          "-DFILES=${CMAKE_CURRENT_SOURCE_DIR}/strict/no_boost.cpp;${ERRGROUP_HEADER_TUS};${CMAKE_CURRENT_SOURCE_DIR}/strict/all_headers.cpp;${CMAKE_CURRENT_SOURCE_DIR}/strict/freertos.cpp;${CMAKE_CURRENT_BINARY_DIR}/freertos_header_alone.cpp"
           -P "${CMAKE_CURRENT_SOURCE_DIR}/strict/strict_headers.cmake")
 set_tests_properties(header_strict_other_compiler PROPERTIES TIMEOUT 300)

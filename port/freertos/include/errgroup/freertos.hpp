@@ -28,7 +28,8 @@
 // registering itself and re-checking its condition, and wake(word, all) after changing the word.
 // FreeRTOS has no futex, so the port keeps one fixed table of blocked tasks for the whole program
 // (ERRGROUP_FREERTOS_MAX_BLOCKED entries, default 16: every worker of every executor plus every
-// task blocked in wait()/go() at the same time). A slot holds {state, word, task}:
+// task blocked in wait()/go() at the same time): the core's detail/notify_table.hpp over task
+// notifications (freertos_notifier below). A slot holds {state, word, task}:
 //   waiter: claim a free slot (CAS), write word and task, publish `waiting` (seq_cst store), then
 //           re-load the word (seq_cst): if it already differs from `expected` leave, otherwise
 //           ulTaskNotifyTakeIndexed(our index, clear, ticks to the deadline).
@@ -196,6 +197,7 @@
 #include <ratio>
 #include <utility>
 
+#include <errgroup/detail/notify_table.hpp>
 #include <errgroup/errgroup.hpp>
 #include <errgroup/queue/mpmc_ring.hpp>
 
@@ -240,12 +242,16 @@ struct freertos_isr_frame {
   freertos_isr_frame* prev;
 };
 
-// One entry of the blocked-task table (see "Parking" above).
-struct freertos_blocked_slot {
-  atomic<std::uint32_t> state{0};  // [generation: 30 bits][phase: 2 bits]
-  atomic<const void*> word{nullptr};
-  atomic<TaskHandle_t> task{nullptr};
+// The blocked-task table's notifier: direct-to-task notifications on the port's own index (see
+// "Parking" above). take() and give() are defined after the port (they use its tick conversion).
+struct freertos_notifier {
+  using handle = TaskHandle_t;
+  static handle self() noexcept { return xTaskGetCurrentTaskHandle(); }
+  static bool take(std::uint64_t deadline_ns) noexcept;
+  static void give(handle t) noexcept;
+  static void poll_once() noexcept { vTaskDelay(1); }  // table full: sleep one tick
 };
+using freertos_table = notify_table<freertos_notifier, ERRGROUP_FREERTOS_MAX_BLOCKED>;
 // One pooled thread_context, owned by the task that claimed it.
 struct freertos_context_slot {
   atomic<TaskHandle_t> owner{nullptr};
@@ -254,14 +260,11 @@ struct freertos_context_slot {
 
 // State shared by every instantiation of basic_freertos_port (one table, one pool per program).
 struct freertos_shared {
-  // ---- blocked-task table ----
-  static constexpr std::uint32_t phase_mask = 3u;
-  static constexpr std::uint32_t phase_free = 0, phase_claimed = 1, phase_waiting = 2,
-                                 phase_committed = 3;
-  static constexpr std::uint32_t gen_one = 4u;
-  using blocked_slot = freertos_blocked_slot;
-  static inline blocked_slot blocked[ERRGROUP_FREERTOS_MAX_BLOCKED];
-  static inline atomic<std::uint32_t> blocked_overflows{0};
+  // ---- blocked-task table (detail/notify_table.hpp) ----
+  static constexpr std::uint32_t phase_mask = freertos_table::phase_mask;
+  static constexpr std::uint32_t phase_free = freertos_table::phase_free,
+                                 phase_waiting = freertos_table::phase_waiting;
+  static constexpr auto& blocked = freertos_table::slots;
 
   // ---- per-task contexts for tasks that are not workers ----
   using context_slot = freertos_context_slot;
@@ -365,6 +368,7 @@ struct basic_freertos_port {
     h.done.store(0, std::memory_order_relaxed);
     h.ran.store(0, std::memory_order_relaxed);
 
+    report.mmcss_result = o.mmcss_task != nullptr ? ENOTSUP : 0;  // a Windows setting
     char name[configMAX_TASK_NAME_LEN];
     format_name(name, o.name != nullptr ? o.name : "errgroup", index);
     report.name_result = 0;
@@ -454,82 +458,14 @@ struct basic_freertos_port {
                       std::uint64_t deadline_ns) noexcept {
     ERRGROUP_ASSERT(detail::freertos_shared::current_isr() == nullptr,
                     "errgroup: a blocking wait was reached from an interrupt handler");
-    using S = detail::freertos_shared;
-    TickType_t ticks = detail::freertos_max_delay;
-    if (deadline_ns != no_deadline) {
-      const std::uint64_t now = now_ns();
-      if (now >= deadline_ns) return;
-      ticks = ticks_for(deadline_ns - now);
-    }
-    const TaskHandle_t me = xTaskGetCurrentTaskHandle();
-    S::blocked_slot* slot = nullptr;
-    std::uint32_t claimed = 0;
-    for (S::blocked_slot& s : S::blocked) {
-      // relaxed: a starting value; the CAS below is what claims.
-      std::uint32_t st = s.state.load(std::memory_order_relaxed);
-      if ((st & S::phase_mask) != S::phase_free) continue;
-      claimed = ((st & ~S::phase_mask) + S::gen_one) | S::phase_claimed;
-      // relaxed: claiming publishes nothing; (W1) below publishes word and task.
-      if (s.state.compare_exchange_strong(st, claimed, std::memory_order_relaxed,
-                                          std::memory_order_relaxed)) {
-        slot = &s;
-        break;
-      }
-    }
-    if (slot == nullptr) {  // table full: poll one tick, the caller re-checks
-      // relaxed: a statistic.
-      S::blocked_overflows.fetch_add(1, std::memory_order_relaxed);
-      vTaskDelay(1);
-      return;
-    }
-    // relaxed (both): published by (W1).
-    slot->word.store(&word, std::memory_order_relaxed);
-    slot->task.store(me, std::memory_order_relaxed);
-    const std::uint32_t waiting = (claimed & ~S::phase_mask) | S::phase_waiting;
-    // (W1) seq_cst: publishes word/task to a waker's (K1), and orders this registration before the
-    // re-check below against the notifier's change-of-word then scan (K1): store->load.
-    slot->state.store(waiting, std::memory_order_seq_cst);
-    std::uint32_t got = 0;
-    // seq_cst: the load half of the Dekker pair with (W1) / (K1).
-    if (word.load(std::memory_order_seq_cst) == expected)
-      got = ulTaskNotifyTakeIndexed(ERRGROUP_FREERTOS_NOTIFY_INDEX, detail::freertos_true, ticks);
-    std::uint32_t st = waiting;
-    // (W2) acquire: on failure pairs with the waker's commit (K2); on success it orders nothing
-    // that matters (leaving without a commit publishes nothing), but C++17 forbids a failure order
-    // stronger than the success order.
-    if (!slot->state.compare_exchange_strong(st, (waiting & ~S::phase_mask) | S::phase_free,
-                                             std::memory_order_acquire,
-                                             std::memory_order_acquire)) {
-      // A waker committed to notify us: consume exactly that notification before freeing.
-      while (got == 0)
-        got = ulTaskNotifyTakeIndexed(ERRGROUP_FREERTOS_NOTIFY_INDEX, detail::freertos_true,
-                                      detail::freertos_max_delay);
-      // (W3) release: the slot is free again; the next claimer's writes come after ours.
-      slot->state.store((waiting & ~S::phase_mask) | S::phase_free, std::memory_order_release);
-    }
+    if (deadline_ns != no_deadline && now_ns() >= deadline_ns) return;
+    detail::freertos_table::wait(word, expected, deadline_ns);
   }
 
+  // From a task, or from try_go_from_isr (the notifier sees the ISR frame and uses the FromISR
+  // form with the caller's woken flag).
   static void wake(atomic<std::uint32_t>& word, bool all) noexcept {
-    using S = detail::freertos_shared;
-    detail::freertos_isr_frame* isr = S::current_isr();
-    for (S::blocked_slot& s : S::blocked) {
-      // (K1) seq_cst: pairs with (W1); the caller changed the word (seq_cst) before calling.
-      std::uint32_t st = s.state.load(std::memory_order_seq_cst);
-      if ((st & S::phase_mask) != S::phase_waiting) continue;
-      // relaxed: ordered after (K1), which read (W1) of this generation (or the CAS fails).
-      if (s.word.load(std::memory_order_relaxed) != &word) continue;
-      // (K2) acquire: the task handle of this generation is visible; release: pairs with (W2).
-      if (!s.state.compare_exchange_strong(st, (st & ~S::phase_mask) | S::phase_committed,
-                                           std::memory_order_acq_rel, std::memory_order_relaxed))
-        continue;  // the waiter left, or the slot was reused (generation changed)
-      // relaxed: ordered by (K2); the waiter does not free the slot before our notification.
-      const TaskHandle_t t = s.task.load(std::memory_order_relaxed);
-      if (isr != nullptr)
-        vTaskNotifyGiveIndexedFromISR(t, ERRGROUP_FREERTOS_NOTIFY_INDEX, isr->woken);
-      else
-        (void)xTaskNotifyGiveIndexed(t, ERRGROUP_FREERTOS_NOTIFY_INDEX);
-      if (!all) return;
-    }
+    detail::freertos_table::wake(word, all);
   }
 
   static std::uint64_t now_ns() noexcept {
@@ -623,7 +559,7 @@ struct basic_freertos_port {
   // Diagnostics: both should stay 0 in a correctly sized build.
   static std::uint32_t blocked_table_overflows() noexcept {
     // relaxed: a statistic.
-    return detail::freertos_shared::blocked_overflows.load(std::memory_order_relaxed);
+    return detail::freertos_table::overflows();
   }
   static std::uint32_t context_pool_overflows() noexcept {
     // relaxed: a statistic.
@@ -667,6 +603,24 @@ struct basic_freertos_port {
 };
 
 using freertos_port = basic_freertos_port<>;
+
+namespace detail {
+inline bool freertos_notifier::take(std::uint64_t deadline_ns) noexcept {
+  TickType_t ticks = freertos_max_delay;
+  if (deadline_ns != no_deadline) {
+    const std::uint64_t now = freertos_port::now_ns();
+    if (now >= deadline_ns) return false;
+    ticks = freertos_port::ticks_for(deadline_ns - now);
+  }
+  return ulTaskNotifyTakeIndexed(ERRGROUP_FREERTOS_NOTIFY_INDEX, freertos_true, ticks) != 0;
+}
+inline void freertos_notifier::give(TaskHandle_t t) noexcept {
+  if (freertos_isr_frame* isr = freertos_shared::current_isr())
+    vTaskNotifyGiveIndexedFromISR(t, ERRGROUP_FREERTOS_NOTIFY_INDEX, isr->woken);
+  else
+    (void)xTaskNotifyGiveIndexed(t, ERRGROUP_FREERTOS_NOTIFY_INDEX);
+}
+}  // namespace detail
 
 // Worker tasks on the in-house ring queue (4 B + one pointer per entry). The executor object holds
 // MaxWorkers stacks of StackDepth words and MaxWorkers TCBs: give it static storage.
