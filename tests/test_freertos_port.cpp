@@ -65,9 +65,12 @@ TEST_CASE("ticks: deadlines round up to whole ticks and never mean forever", "[f
 }
 
 TEST_CASE("now_ns is the tick count extended past the 32-bit wrap", "[freertos][clock]") {
-  // The double starts its tick count 200 ticks before the wrap.
+  // The double starts its tick count 200 ticks before the wrap. Each tick reading is bracketed by
+  // two clock readings, so a thread preempted between them (an emulator on a loaded machine)
+  // widens the bracket instead of failing the comparison.
+  const auto c0_before = std::chrono::steady_clock::now();
   const std::uint64_t t0 = port::now_ticks();
-  const auto c0 = std::chrono::steady_clock::now();
+  const auto c0_after = std::chrono::steady_clock::now();
   std::uint64_t prev = t0;
   while (port::now_ticks() < (std::uint64_t{1} << 32) + 20) {
     const std::uint64_t t = port::now_ticks();
@@ -75,13 +78,17 @@ TEST_CASE("now_ns is the tick count extended past the 32-bit wrap", "[freertos][
     prev = t;
     vTaskDelay(1);
   }
+  const auto c1_before = std::chrono::steady_clock::now();
   const std::uint64_t t1 = port::now_ticks();
-  const auto elapsed = std::chrono::steady_clock::now() - c0;
+  const auto c1_after = std::chrono::steady_clock::now();
   REQUIRE(t1 >= (std::uint64_t{1} << 32));
-  // The extended count advances with real time (one tick per 1/configTICK_RATE_HZ s, +-2 ticks).
-  const auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count();
-  REQUIRE(static_cast<std::int64_t>(t1 - t0) <= ms * configTICK_RATE_HZ / 1000 + 2);
-  REQUIRE(static_cast<std::int64_t>(t1 - t0) + 2 >= ms * configTICK_RATE_HZ / 1000);
+  // The extended count advances with real time (one tick per 1/configTICK_RATE_HZ s, +-2 ticks):
+  // no more ticks than the widest bracket holds, no fewer than the narrowest.
+  using ms = std::chrono::milliseconds;
+  const auto widest = std::chrono::duration_cast<ms>(c1_after - c0_before).count();
+  const auto narrowest = std::chrono::duration_cast<ms>(c1_before - c0_after).count();
+  REQUIRE(static_cast<std::int64_t>(t1 - t0) <= widest * configTICK_RATE_HZ / 1000 + 2);
+  REQUIRE(static_cast<std::int64_t>(t1 - t0) + 2 >= narrowest * configTICK_RATE_HZ / 1000);
   REQUIRE(port::now_ns() >= port::ticks_to_ns(t1));
 }
 

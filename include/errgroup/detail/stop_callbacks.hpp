@@ -40,8 +40,12 @@
 // looks again at most once per flag of the token's chain: bounded.
 // Store->load pairs, all seq_cst: (K1)/(K2) against (T2)/(K3); (T2)/(K4) against (K5).
 // A group's deadline (stop.hpp) sets no flag by itself: the thread that notices it calls stop(),
-// which scans. No SPIN model covers this table yet: the argument above is the proof, and the test
-// "stop_callback: arm, stop and destruction race: ..." races them under ThreadSanitizer.
+// which scans. Model-checked for one entry: tests/model/stop_callbacks.pml (arm, a stop of the
+// token's group and of its parent, an unrelated stop whose scan pins the entry too, and the
+// destructor, after the stops or racing them; four broken variants caught). Not modelled: the
+// generation (one arm per run) and the orphaned path (a callback destroying its own
+// stop_callback), which the test "stop_callback: arm, stop and destruction race: ..." races
+// under ThreadSanitizer.
 #ifndef ERRGROUP_DETAIL_STOP_CALLBACKS_HPP
 #define ERRGROUP_DETAIL_STOP_CALLBACKS_HPP
 

@@ -51,17 +51,24 @@ inline std::uint64_t monotonic_ns() noexcept {
          static_cast<std::uint64_t>(ts.tv_nsec);
 }
 
+// wait_until() results.
+enum class sem_wait_result { got, timed_out, interrupted };
+
 #if defined(__APPLE__)
 struct thread_semaphore {
   dispatch_semaphore_t sem = dispatch_semaphore_create(0);
   ~thread_semaphore() { dispatch_release(sem); }
   void post() noexcept { dispatch_semaphore_signal(sem); }
-  bool wait_until(std::uint64_t deadline_ns) noexcept {
-    if (deadline_ns == no_deadline) return dispatch_semaphore_wait(sem, DISPATCH_TIME_FOREVER) == 0;
-    const std::uint64_t now = monotonic_ns();
-    if (now >= deadline_ns) return dispatch_semaphore_wait(sem, DISPATCH_TIME_NOW) == 0;
-    const auto rest = static_cast<std::int64_t>(deadline_ns - now);
-    return dispatch_semaphore_wait(sem, dispatch_time(DISPATCH_TIME_NOW, rest)) == 0;
+  sem_wait_result wait_until(std::uint64_t deadline_ns) noexcept {
+    dispatch_time_t when = DISPATCH_TIME_FOREVER;
+    if (deadline_ns != no_deadline) {
+      const std::uint64_t now = monotonic_ns();
+      when = now >= deadline_ns
+                 ? DISPATCH_TIME_NOW
+                 : dispatch_time(DISPATCH_TIME_NOW, static_cast<std::int64_t>(deadline_ns - now));
+    }
+    return dispatch_semaphore_wait(sem, when) == 0 ? sem_wait_result::got
+                                                   : sem_wait_result::timed_out;
   }
 };
 #else
@@ -72,17 +79,27 @@ struct thread_semaphore {
   thread_semaphore(const thread_semaphore&) = delete;
   thread_semaphore& operator=(const thread_semaphore&) = delete;
   void post() noexcept { (void)sem_post(&sem); }
-  // True if a post was consumed; false at the deadline or on a signal (the caller re-checks).
-  bool wait_until(std::uint64_t deadline_ns) noexcept {
-    if (deadline_ns == no_deadline) return sem_wait(&sem) == 0;
+  sem_wait_result wait_until(std::uint64_t deadline_ns) noexcept {
+    int r;
+    if (deadline_ns == no_deadline) {
+      r = sem_wait(&sem);
+    } else {
+      r = timed(deadline_ns);
+    }
+    if (r == 0) return sem_wait_result::got;
+    return errno == EINTR ? sem_wait_result::interrupted : sem_wait_result::timed_out;
+  }
+
+ private:
+  int timed(std::uint64_t deadline_ns) noexcept {
 #if defined(__GLIBC__) && ((__GLIBC__ > 2) || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 30))
     timespec ts{};
     ts.tv_sec = static_cast<time_t>(deadline_ns / 1000000000u);
     ts.tv_nsec = static_cast<long>(deadline_ns % 1000000000u);
-    return sem_clockwait(&sem, CLOCK_MONOTONIC, &ts) == 0;
+    return sem_clockwait(&sem, CLOCK_MONOTONIC, &ts);
 #else
     const std::uint64_t now = monotonic_ns();
-    if (now >= deadline_ns) return sem_trywait(&sem) == 0;
+    if (now >= deadline_ns) return sem_trywait(&sem);
     timespec rt{};
     clock_gettime(CLOCK_REALTIME, &rt);
     const std::uint64_t at = static_cast<std::uint64_t>(rt.tv_sec) * 1000000000u +
@@ -90,7 +107,7 @@ struct thread_semaphore {
     timespec ts{};
     ts.tv_sec = static_cast<time_t>(at / 1000000000u);
     ts.tv_nsec = static_cast<long>(at % 1000000000u);
-    return sem_timedwait(&sem, &ts) == 0;
+    return sem_timedwait(&sem, &ts);
 #endif
   }
 };
@@ -106,8 +123,9 @@ struct semaphore_notifier {
   static bool take(std::uint64_t deadline_ns) noexcept {
     handle s = self();
     for (;;) {
-      if (s->wait_until(deadline_ns)) return true;
-      if (errno != EINTR) return false;  // the deadline passed
+      const sem_wait_result r = s->wait_until(deadline_ns);
+      if (r == sem_wait_result::got) return true;
+      if (r == sem_wait_result::timed_out) return false;
       // A signal: keep waiting (for no_deadline, take must return only with a notification).
     }
   }
