@@ -16,6 +16,9 @@
 #   no_revoke      a helper runs a queued task without taking its entry back          -> I1/I2
 #   stop_ignored   a stopped group's queued tasks run                                 -> I8
 #   limit_plus_one the limit admits one task more                                     -> I4
+#   callback_no_wait  a stop_callback's destructor returns while another thread holds
+#                  its entry's pin (about to run the callback)                        -> I13
+#   callback_rearm a run callback's entry goes back to armed: a later stop runs it again -> I13
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -23,16 +26,21 @@ seconds="${1:-120}"
 [ $# -gt 0 ] && shift
 variants=("$@")
 [ ${#variants[@]} -eq 0 ] && variants=(foreign timed_help deadline depth_cap skip_leaks no_revoke
-                                       stop_ignored limit_plus_one)
+                                       stop_ignored limit_plus_one callback_no_wait callback_rearm)
 work="${FUZZ_BROKEN_DIR:-$root/build-fuzz-broken}"
 mkdir -p "$work"
 
-# patch <variant> <group.hpp path>: one exact textual edit; fails if the text is not found (so a
-# refactoring of group.hpp cannot silently turn a variant into the unbroken code).
+# patch <variant> <include dir>: one exact textual edit in one header (group.hpp unless the variant
+# names another); fails if the text is not found (so a refactoring cannot silently turn a variant
+# into the unbroken code).
 patch_variant() {
   python3 - "$1" "$2" <<'EOF'
 import sys
-variant, path = sys.argv[1], sys.argv[2]
+variant, inc = sys.argv[1], sys.argv[2]
+files = {
+  "callback_no_wait": "stop_callback.hpp",
+  "callback_rearm": "detail/stop_callbacks.hpp",
+}
 edits = {
   "foreign": ("if (job* j = ex_.try_take_oldest(slots_, slots_end()))",
               "if (job* j = ex_.try_take_oldest(nullptr, reinterpret_cast<const void*>(~std::uintptr_t{0})))"),
@@ -49,7 +57,12 @@ edits = {
   "stop_ignored": ("  if (g.stopping()) {\n    g.skip_owned(h);", "  if (false) {\n    g.skip_owned(h);"),
   "limit_plus_one": ("    if (c < lim && c < capacity_) {\n      // relaxed: the reservation",
                      "    if (c <= lim && c < capacity_) {\n      // relaxed: the reservation"),
+  "callback_no_wait": ("      if (ex_ != nullptr) {\n        ex_->wait_on(e.state, st, ex_->now_ns() + 1000000u);\n      }",
+                       "      break;"),
+  "callback_rearm": ("if (e.state.compare_exchange_weak(st, with(pin, fired), std::memory_order_release,",
+                     "if (e.state.compare_exchange_weak(st, with(pin, armed), std::memory_order_release,"),
 }
+path = inc + "/errgroup/" + files.get(variant, "group.hpp")
 old, new = edits[variant]
 s = open(path).read()
 if s.count(old) != 1:
@@ -64,7 +77,7 @@ for v in "${variants[@]}"; do
   rm -rf "$inc"
   mkdir -p "$inc"
   cp -r "$root/include/errgroup" "$inc/"
-  patch_variant "$v" "$inc/errgroup/group.hpp"
+  patch_variant "$v" "$inc"
   start=$(date +%s.%N)
   log="$work/$v/fuzz.log"
   set +e

@@ -50,6 +50,8 @@
 //     task is accepted and runs once.
 //  I12 any depth: a nested task may run a chain of up to 300 nested groups (y bits 4-7 x 20
 //     levels), each go() + wait() of the next; every level runs.
+//  I13 stop callbacks: every spinning task arms an errgroup::stop_callback on its token; it runs
+//     at most once, only when the token reports a stop, never after its destructor returned.
 //
 // Input format (a byte past the end reads as 0):
 //   byte 0: configuration. bits 0-1 executor (0,3 ring, 1 boost, 2 inline); bit 2 on_error::stop
@@ -81,7 +83,7 @@
 // The fuzzer thread never blocks on something only it could release: while a spinning task may be
 // live and the group is not stopped, go becomes try_go and wait becomes a short wait_for, and a
 // spinning task that finds itself run by the fuzzer thread (helping) returns at once.
-#include <errgroup/std_thread.hpp>
+#include <errgroup/std_thread_boost.hpp>
 
 #include <pthread.h>
 #include <sanitizer/allocator_interface.h>
@@ -371,11 +373,39 @@ int check_wait(int gi, int round, bool use_stop_and_wait) {
 }
 
 // ---- task bodies ------------------------------------------------------------------------------
+void spin_loop(task_rec& r, errgroup::stop_token tok, int id);
+
 errgroup::error spin_until_stopped(task_rec& r, errgroup::stop_token tok, int id) {
   if (ld(r.pin)) {
     st(r.thread, static_cast<unsigned long>(pthread_self()));
     r.started.store(true, std::memory_order_release);  // pairs with the fuzzer's acquire poll
   }
+  // I13: a stop_callback armed on the token runs at most once, only once the token reports a
+  // stop, and never after its destructor has returned (ASan: the callback's captures live on this
+  // frame).
+  std::atomic<int> fired{0};
+  std::atomic<bool> alive{true};  // cleared once the stop_callback's destructor has returned
+  {
+    errgroup::stop_callback cb([&fired, &alive, tok, id]() noexcept {
+      CHECK(alive.load(std::memory_order_acquire), "a stop_callback ran after its destructor", id);
+      CHECK(tok.stop_requested(), "a stop_callback ran before its token reported a stop", id);
+      CHECK(fired.fetch_add(1, std::memory_order_relaxed) == 0, "a stop_callback ran twice", id);
+    });
+    const errgroup::status a = cb.arm(tok);
+    CHECK(a == errgroup::status::ok || a == errgroup::status::capacity_full,
+          "stop_callback::arm returned neither ok nor capacity_full", id);
+    spin_loop(r, tok, id);
+    // A stop seen by the loop was requested before the destructor below: the callback has run
+    // (by the stopper, or by arm() if the stop came first), is running (the destructor waits for
+    // it), or the stopper has not reached its scan yet (then it never runs: the destructor
+    // disarms it first, as std::stop_callback's does).
+  }
+  alive.store(false, std::memory_order_release);  // a callback that still ran would see this
+  CHECK(fired.load(std::memory_order_relaxed) <= 1, "a stop_callback ran twice", id);
+  return {};
+}
+
+void spin_loop(task_rec& r, errgroup::stop_token tok, int id) {
   const std::uint64_t t0 = now_ns();
   while (!tok.stop_requested()) {
     if (t_harness) {  // run by the fuzzer thread (helping): nobody else could stop it
@@ -386,7 +416,6 @@ errgroup::error spin_until_stopped(task_rec& r, errgroup::stop_token tok, int id
     CHECK(now_ns() - t0 < 20000000000ull, "spinning task not stopped after 20 s (lost stop?)", id);
     sched_yield();
   }
-  return {};
 }
 
 errgroup::error leaf_body(int k, int id, task_rec& r, errgroup::stop_token tok) {
@@ -613,8 +642,10 @@ errgroup::ring_thread_executor<256>& ring_pool() {
   static errgroup::ring_thread_executor<256> ex(pool_options());
   return ex;
 }
-errgroup::thread_executor<256>& boost_pool() {
-  static errgroup::thread_executor<256> ex(pool_options());
+// (Until 2026-12-02 this was thread_executor<256>, which is the ring: the Boost backend was never
+// fuzzed.)
+errgroup::boost_thread_executor<256>& boost_pool() {
+  static errgroup::boost_thread_executor<256> ex(pool_options());
   return ex;
 }
 errgroup::inline_executor& inline_ex() {
