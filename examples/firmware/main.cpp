@@ -163,7 +163,9 @@ void test_interrupts() {
 
   // wait_for runs no task by default: with the 20 ms job queued, wait_for(5 ms) times out after
   // 5 ms (measured with SysTick) and leaves the job to the next wait() or poll().
+  static volatile std::uint32_t spins_started = 0;
   auto spin_20ms = [] {
+    spins_started = spins_started + 1;
     const std::uint64_t s = ex.now_ns();
     while (ex.now_ns() - s < 20000000u) {
     }
@@ -172,9 +174,13 @@ void test_interrupts() {
   std::uint64_t w0 = ex.now_ns();
   errgroup::status st = g.wait_for(std::chrono::milliseconds(5));
   std::uint64_t took = ex.now_ns() - w0;
-  check(st == errgroup::status::timeout && took >= 5000000u && took < 20000000u, 33,
-        "wait_for(5 ms) returns at its deadline and runs nothing (SysTick clock)");
-  check(!g.wait(), 34, "wait() then runs the queued job");
+  // "Runs nothing" is checked directly (the job has not started), not by the time taken: QEMU's
+  // clock follows the host's, and a host that deschedules QEMU for 15 ms made a 20 ms bound
+  // fail once. The wait is still bounded: at its deadline, well under a second.
+  check(st == errgroup::status::timeout && took >= 5000000u && took < 1000000000u &&
+            spins_started == 0,
+        33, "wait_for(5 ms) returns at its deadline and runs nothing (SysTick clock)");
+  check(!g.wait() && spins_started == 1, 34, "wait() then runs the queued job");
   // help_policy::own_tasks_timed: the waiter starts the job before the deadline and is late by
   // at most that one job.
   errgroup::group_options o;

@@ -74,38 +74,37 @@ class critical_atomic {
   critical_atomic(const critical_atomic&) = delete;
   critical_atomic& operator=(const critical_atomic&) = delete;
 
-  T load(std::memory_order o = std::memory_order_seq_cst) const noexcept { return v_.load(o); }
-  void store(T v, std::memory_order o = std::memory_order_seq_cst) noexcept {
+  T load(std::memory_order o) const noexcept { return v_.load(o); }
+  void store(T v, std::memory_order o) noexcept {
     (void)rmw(o, [v](T) { return v; });
   }
-  T exchange(T v, std::memory_order o = std::memory_order_seq_cst) noexcept {
+  T exchange(T v, std::memory_order o) noexcept {
     return rmw(o, [v](T) { return v; });
   }
-  // Both std::atomic forms (one order, or success and failure orders): the failure half is the
-  // section's and needs nothing more.
-  bool compare_exchange_strong(T& expected, T desired,
-                               std::memory_order o = std::memory_order_seq_cst,
+  // The orders are required, as everywhere in errgroup (no seq_cst by default). Both std::atomic
+  // forms: one order, or success and failure orders (the failure half is the section's and needs
+  // nothing more).
+  bool compare_exchange_strong(T& expected, T desired, std::memory_order o,
                                std::memory_order = std::memory_order_relaxed) noexcept {
     return cas(expected, desired, o);
   }
   // Never fails spuriously here; kept for the callers written against std::atomic.
-  bool compare_exchange_weak(T& expected, T desired,
-                             std::memory_order o = std::memory_order_seq_cst,
+  bool compare_exchange_weak(T& expected, T desired, std::memory_order o,
                              std::memory_order = std::memory_order_relaxed) noexcept {
     return cas(expected, desired, o);
   }
   template <class D>
-  T fetch_add(D d, std::memory_order o = std::memory_order_seq_cst) noexcept {
+  T fetch_add(D d, std::memory_order o) noexcept {
     return rmw(o, [d](T x) { return static_cast<T>(x + static_cast<T>(d)); });
   }
   template <class D>
-  T fetch_sub(D d, std::memory_order o = std::memory_order_seq_cst) noexcept {
+  T fetch_sub(D d, std::memory_order o) noexcept {
     return rmw(o, [d](T x) { return static_cast<T>(x - static_cast<T>(d)); });
   }
-  T fetch_or(T m, std::memory_order o = std::memory_order_seq_cst) noexcept {
+  T fetch_or(T m, std::memory_order o) noexcept {
     return rmw(o, [m](T x) { return static_cast<T>(x | m); });
   }
-  T fetch_and(T m, std::memory_order o = std::memory_order_seq_cst) noexcept {
+  T fetch_and(T m, std::memory_order o) noexcept {
     return rmw(o, [m](T x) { return static_cast<T>(x & m); });
   }
 

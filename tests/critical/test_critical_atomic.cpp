@@ -31,11 +31,11 @@ TEST_CASE("critical_atomic: each operation returns the old value and stores the 
   const std::uint64_t before = crit::sections().load(std::memory_order_relaxed);
   REQUIRE(a.fetch_add(3, std::memory_order_relaxed) == 5);
   REQUIRE(a.fetch_sub(1, std::memory_order_acq_rel) == 8);
-  REQUIRE(a.fetch_or(0x10u) == 7);
-  REQUIRE(a.fetch_and(0x13u) == 0x17u);
-  REQUIRE(a.exchange(40) == 0x13u);
+  REQUIRE(a.fetch_or(0x10u, std::memory_order_seq_cst) == 7);
+  REQUIRE(a.fetch_and(0x13u, std::memory_order_acquire) == 0x17u);
+  REQUIRE(a.exchange(40, std::memory_order_seq_cst) == 0x13u);
   std::uint32_t expected = 41;
-  REQUIRE_FALSE(a.compare_exchange_strong(expected, 50));
+  REQUIRE_FALSE(a.compare_exchange_strong(expected, 50, std::memory_order_seq_cst));
   REQUIRE(expected == 40);  // a failed CAS reports what it saw
   REQUIRE(
       a.compare_exchange_weak(expected, 50, std::memory_order_acq_rel, std::memory_order_acquire));
@@ -44,8 +44,9 @@ TEST_CASE("critical_atomic: each operation returns the old value and stores the 
   // Every read-modify-write and store went through the section; loads did not.
   REQUIRE(crit::sections().load(std::memory_order_relaxed) - before == 8);
   errgroup::atomic<std::uint32_t> wrap{0};
-  REQUIRE(wrap.fetch_sub(1) == 0);
-  REQUIRE(wrap.load() == ~std::uint32_t{0});  // unsigned wrap, as std::atomic
+  REQUIRE(wrap.fetch_sub(1, std::memory_order_relaxed) == 0);
+  REQUIRE(wrap.load(std::memory_order_relaxed) ==
+          ~std::uint32_t{0});  // unsigned wrap, as std::atomic
 }
 
 TEST_CASE("critical_atomic: increments from two threads on two cores are not lost", "[critical]") {
@@ -63,8 +64,8 @@ TEST_CASE("critical_atomic: increments from two threads on two cores are not los
   std::thread t1(work), t2(work);
   t1.join();
   t2.join();
-  REQUIRE(n.load() == 2 * per_thread);
-  REQUIRE(cas_n.load() == 2 * per_thread);
+  REQUIRE(n.load(std::memory_order_relaxed) == 2 * per_thread);
+  REQUIRE(cas_n.load(std::memory_order_relaxed) == 2 * per_thread);
 }
 
 TEST_CASE("critical_atomic: a group's run goes through the section", "[critical]") {

@@ -33,10 +33,10 @@ struct wfi_idle {
   static void idle() noexcept { __asm__ __volatile__("wfi" ::: "memory"); }
   template <class F>
   static void idle_unless(F&& changed) noexcept {
-    std::uint32_t primask;
-    __asm__ __volatile__("mrs %0, primask\n cpsid i" : "=r"(primask)::"memory");
+    const std::uint32_t primask = irq_mask_critical::enter();  // errgroup/atomic.hpp
     if (!changed()) __asm__ __volatile__("dsb\n wfi" ::: "memory");
-    __asm__ __volatile__("msr primask, %0\n isb" ::"r"(primask) : "memory");
+    irq_mask_critical::leave(primask);
+    __asm__ __volatile__("isb" ::: "memory");  // the pending interrupt is taken here
   }
 };
 

@@ -29,19 +29,10 @@
 // FreeRTOS has no futex, so the port keeps one fixed table of blocked tasks for the whole program
 // (ERRGROUP_FREERTOS_MAX_BLOCKED entries, default 16: every worker of every executor plus every
 // task blocked in wait()/go() at the same time): the core's detail/notify_table.hpp over task
-// notifications (freertos_notifier below). A slot holds {state, word, task}:
-//   waiter: claim a free slot (CAS), write word and task, publish `waiting` (seq_cst store), then
-//           re-load the word (seq_cst): if it already differs from `expected` leave, otherwise
-//           ulTaskNotifyTakeIndexed(our index, clear, ticks to the deadline).
-//   waker:  scan the table; for a `waiting` slot on this word, CAS waiting -> `committed`, read the
-//           task, xTaskNotifyGiveIndexed (or the FromISR form inside try_go_from_isr). wake-one
-//           stops after the first commit.
-//   leave:  CAS waiting -> free. If that fails a waker has committed to notify us: block until its
-//           notification arrives (it will: the commit precedes the notify), consume it, then free.
-// So every notification on our index is consumed by the registration it was meant for: nothing is
-// lost (Dekker: waiter store-then-load vs. waker RMW-then-load, all seq_cst) and nothing stale is
-// left behind for the next wait. A generation count in the state word prevents ABA when a slot is
-// reused between a waker's scan and its CAS. If the table is full, the extra waiter polls: it
+// notifications (freertos_notifier below; the protocol and why no notification is lost or left
+// over: that file). A waiter sleeps in ulTaskNotifyTakeIndexed on the port's own index; a waker
+// gives with xTaskNotifyGiveIndexed, or the FromISR form inside try_go_from_isr. If the table is
+// full, the extra waiter polls: it
 // sleeps one tick (vTaskDelay(1)) and returns, and the caller re-checks (counted in
 // freertos_port::blocked_table_overflows(); size the table so that stays 0).
 //

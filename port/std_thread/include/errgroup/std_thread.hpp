@@ -74,6 +74,14 @@ namespace detail {
 // Thread settings, per OS. Each returns 0 or an errno-style code for report(i).
 struct hosted_thread_settings {
 #if defined(_WIN32)
+  // ASCII to UTF-16, truncated to the buffer (names and MMCSS task names are ASCII).
+  template <std::size_t N>
+  static void widen(const char* s, wchar_t (&out)[N]) noexcept {
+    std::size_t i = 0;
+    for (; s[i] != 0 && i + 1 < N; ++i)
+      out[i] = static_cast<wchar_t>(static_cast<unsigned char>(s[i]));
+    out[i] = 0;
+  }
   static HANDLE handle_of(std::thread& h) noexcept {
 #if defined(__MINGW32__) && !defined(_MSC_VER)
     return pthread_gethandle(h.native_handle());  // winpthreads: std::thread is a pthread
@@ -85,10 +93,7 @@ struct hosted_thread_settings {
     char buf[64];
     std::snprintf(buf, sizeof buf, "%s-%u", prefix, static_cast<unsigned>(index));
     wchar_t wide[64];
-    std::size_t i = 0;
-    for (; buf[i] != 0 && i + 1 < sizeof wide / sizeof wide[0]; ++i)
-      wide[i] = static_cast<wchar_t>(static_cast<unsigned char>(buf[i]));
-    wide[i] = 0;
+    widen(buf, wide);
     // Windows 10 1607+: looked up at run time (absent on older Windows and some Wine versions).
     using set_fn = HRESULT(WINAPI*)(HANDLE, PCWSTR);
     const HMODULE k32 = GetModuleHandleW(L"kernel32.dll");
@@ -112,10 +117,7 @@ struct hosted_thread_settings {
   // at run time: no link dependency, and ENOTSUP where it is missing.
   static int mmcss(const char* task) noexcept {
     wchar_t wide[64];
-    std::size_t i = 0;
-    for (; task[i] != 0 && i + 1 < sizeof wide / sizeof wide[0]; ++i)
-      wide[i] = static_cast<wchar_t>(static_cast<unsigned char>(task[i]));
-    wide[i] = 0;
+    widen(task, wide);
     const HMODULE avrt = LoadLibraryW(L"avrt.dll");
     FARPROC p = avrt != nullptr ? GetProcAddress(avrt, "AvSetMmThreadCharacteristicsW") : nullptr;
     if (p == nullptr) return ENOTSUP;
