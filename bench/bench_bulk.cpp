@@ -9,8 +9,10 @@
 //   omp_static       #pragma omp parallel for schedule(static)            (libgomp, -fopenmp)
 //   tbb_auto         tbb::parallel_for, auto_partitioner, in a task_arena  (oneTBB)
 //   tbb_simple       tbb::parallel_for, simple_partitioner (grain 1)
-//   errgroup_go      this library today: n go() calls on a ring executor, then wait() (helping)
-// (errgroup's bulk form, go_n, is issue 15: its column is added with it.)
+//   errgroup_go_n    this library's bulk form: one go_n(n, f) on a ring executor, then wait()
+//                    (the waiter claims indices too), default grain
+//   errgroup_go      n go() calls on the same executor, then wait() (helping): what go_n replaces
+// --grains G1,G2,...  adds one errgroup_go_n column per grain (gN), for choosing the default.
 //
 // Interleaved: every configuration runs a slice of its rounds in turn, `reps` times, so a noisy
 // phase of the VM hits every column alike. Usage: errgroup_bench_bulk [--rounds-scale X] [--out F]
@@ -93,6 +95,13 @@ struct eg_bulk {
   }
   eg_bulk() : ex(opts()), g(ex) {}
   template <class Body>
+  void round_n(std::uint32_t n, const Body& b, std::uint32_t grain) {
+    if (g.go_n(
+            n, [&b](std::uint32_t i) { b(i); }, grain) != errgroup::status::ok)
+      die("go_n refused");
+    if (g.wait()) die("wait returned an error");
+  }
+  template <class Body>
   void round(std::uint32_t n, const Body& b) {
     for (std::uint32_t i = 0; i < n; ++i)
       if (g.go([&b, i] { b(i); }) != errgroup::status::ok) die("go refused");
@@ -111,13 +120,21 @@ struct result {
 int main(int argc, char** argv) {
   double scale = 1.0;
   const char* out = nullptr;
+  std::vector<std::uint32_t> grains;
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--rounds-scale") == 0 && i + 1 < argc) {
       scale = std::atof(argv[++i]);
     } else if (std::strcmp(argv[i], "--out") == 0 && i + 1 < argc) {
       out = argv[++i];
+    } else if (std::strcmp(argv[i], "--grains") == 0 && i + 1 < argc) {
+      for (const char* p = argv[++i]; *p != 0;) {
+        grains.push_back(static_cast<std::uint32_t>(std::strtoul(p, nullptr, 10)));
+        p = std::strchr(p, ',');
+        if (p == nullptr) break;
+        ++p;
+      }
     } else {
-      std::fprintf(stderr, "usage: %s [--rounds-scale X] [--out FILE]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--rounds-scale X] [--out FILE] [--grains G1,G2]\n", argv[0]);
       return 2;
     }
   }
@@ -167,6 +184,21 @@ int main(int argc, char** argv) {
                    }});
 #endif
   auto eg = std::make_shared<eg_bulk>();
+  impls.push_back({"errgroup_go_n", [eg](std::uint32_t n, bool us) {
+                     if (us) eg->round_n(n, body_1us{}, 0);
+                     else
+                       eg->round_n(n, body_empty{}, 0);
+                   }});
+  static std::vector<std::string> grain_names;  // impl names must outlive the results
+  grain_names.reserve(grains.size());
+  for (std::uint32_t gr : grains) {
+    grain_names.push_back("go_n_g" + std::to_string(gr));
+    impls.push_back({grain_names.back().c_str(), [eg, gr](std::uint32_t n, bool us) {
+                       if (us) eg->round_n(n, body_1us{}, gr);
+                       else
+                         eg->round_n(n, body_empty{}, gr);
+                     }});
+  }
   impls.push_back({"errgroup_go", [eg](std::uint32_t n, bool us) {
                      if (us) eg->round(n, body_1us{});
                      else
@@ -204,10 +236,10 @@ int main(int argc, char** argv) {
 
   std::printf("W6 bulk fork-join, %u threads: round time p50 / p99 (us), ns per index (p50 / n)\n",
               threads);
-  std::printf("%-12s %-6s %6s %12s %12s %12s\n", "impl", "body", "n", "p50 us", "p99 us",
+  std::printf("%-14s %-6s %6s %12s %12s %12s\n", "impl", "body", "n", "p50 us", "p99 us",
               "ns/index");
   for (const result& r : results)
-    std::printf("%-12s %-6s %6u %12.2f %12.2f %12.2f\n", r.impl.c_str(), r.body.c_str(), r.n,
+    std::printf("%-14s %-6s %6u %12.2f %12.2f %12.2f\n", r.impl.c_str(), r.body.c_str(), r.n,
                 r.h.quantile(0.5) / 1000.0, r.h.quantile(0.99) / 1000.0,
                 r.h.quantile(0.5) / static_cast<double>(r.n));
   if (out != nullptr) {

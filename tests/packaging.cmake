@@ -6,7 +6,8 @@
 #                       (tests/strict/all_headers.cpp), twice (as is; and with statistics on,
 #                       -fno-exceptions -fno-rtti), as part of `all`, under the strict warning
 #                       flags below with -Werror
-#   compile_fail_*      a too-large task and a task returning int fail with the static_assert's
+#   compile_fail_*      a too-large task, a task returning int and a go_n task without an index
+#                       fail with the static_assert's
 #                       text; compile_fail_control proves the same setup compiles otherwise
 #   consumer_*          an outside project uses the package via find_package (after installing
 #                       this build tree), add_subdirectory and FetchContent
@@ -86,6 +87,7 @@ endfunction()
 errgroup_compile_fail(too_large "larger than the group's slot")
 errgroup_compile_fail(wrong_return "must return errgroup::error or void")
 errgroup_compile_fail(too_many_slots "Capacity must be below 2\\^16")
+errgroup_compile_fail(bulk_no_index "a go_n task must be callable as f.std::uint32_t.")
 
 # The control: the same setup with a task that fits builds (in `all`) and runs.
 add_executable(compile_fail_control compile_fail/control.cpp)

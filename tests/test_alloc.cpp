@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: BSL-1.0
 // "Allocation-free" as a measured claim: global operator new/delete are replaced (and, outside
 // sanitizer builds, malloc/calloc/realloc/free are interposed over glibc's) with counting
-// versions. After the executor and group exist, a million task submissions across go/try_go/wait
+// versions. After the executor and group exist, a million task submissions across go/try_go/go_n/wait
 // rounds — with errors, stops, limits, nested groups, timeouts and parking — make zero heap calls
 // on any thread.
 #include <catch2/catch.hpp>
@@ -134,6 +134,13 @@ long run_rounds(Exec& ex) {
       const status s = (i % 2 == 0) ? g.go(task) : g.try_go(task);
       if (s == status::ok) ++submitted;
     }
+    // Bulk tasks: go_n / try_go_n of 64 indices (first error, stop and limit traffic as above).
+    auto bulk = [&ran, round](std::uint32_t i, errgroup::stop_token) -> error {
+      ran.fetch_add(1, std::memory_order_relaxed);
+      return (round % 9 == 0 && i == 40) ? error(3) : error{};
+    };
+    if (((round & 1) == 0 ? g.go_n(64, bulk) : g.try_go_n(64, bulk, 8)) == status::ok)
+      submitted += 64;
     if (round % 11 == 0) g.stop();                                        // stop traffic
     if (round % 13 == 0) (void)g.wait_for(std::chrono::microseconds(1));  // timeout path
     (void)g.wait();

@@ -1714,3 +1714,6 @@ TEST_CASE("the portable-wait suite ran on the notify table: nothing overflowed",
   REQUIRE(errgroup::semaphore_wait::overflows() == 0);
 }
 #endif
+
+// Bulk tasks (go_n), on the same executor lists.
+#include "bulk_cases.hpp"

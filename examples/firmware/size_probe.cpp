@@ -8,6 +8,7 @@
 //   FW_PROBE_ERRORS    1: read every error with errors() after wait()
 //   FW_PROBE_DEADLINE  1: wait with wait_for(1 s) (a timed wait) before wait()
 //   FW_PROBE_STOP_AT   1: a group deadline, stop_after(1 s)
+//   FW_PROBE_BULK      1: the 4 jobs as one go_n(4, f) instead of 4 go() calls
 // (both with the SysTick clock started and its handler: a deadline needs a running clock; with
 // systick_clock not started the clock reads 0 and a timed wait with nothing to run never ends)
 // and a build option (ERRGROUP_STOP_CALLBACKS=0) is another.
@@ -66,8 +67,14 @@ int main() {
 #if FW_PROBE_STOP_AT
   (void)g.stop_after(std::chrono::seconds(1));
 #endif
+#if FW_PROBE_BULK
+  (void)g.go_n(4, [](std::uint32_t i) -> errgroup::error {
+    return errgroup::error(work(static_cast<std::int32_t>(i)));
+  });
+#else
   for (std::int32_t i = 0; i < 4; ++i)
     (void)g.go([i]() -> errgroup::error { return errgroup::error(work(i)); });
+#endif
 #if FW_PROBE_DEADLINE
   (void)g.wait_for(std::chrono::seconds(1));
 #endif

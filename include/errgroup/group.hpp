@@ -313,7 +313,8 @@ class group_base {
   struct statistics {
     std::uint64_t tasks_run = 0;
     std::uint64_t tasks_skipped = 0;
-    std::uint32_t max_running = 0;  // high-water mark of this group's tasks running at once
+    std::uint64_t indices_skipped = 0;  // go_n indices not run (the group stopped first)
+    std::uint32_t max_running = 0;      // high-water mark of this group's tasks running at once
   };
   statistics stats() const noexcept {
     statistics s;
@@ -321,6 +322,7 @@ class group_base {
     // relaxed: statistics are snapshots and order nothing.
     s.tasks_run = tasks_run_.load(std::memory_order_relaxed);
     s.tasks_skipped = tasks_skipped_.load(std::memory_order_relaxed);
+    s.indices_skipped = indices_skipped_.load(std::memory_order_relaxed);
     s.max_running = max_running_.load(std::memory_order_relaxed);
 #endif
     // Without ERRGROUP_STATS: zeros, and no 64-bit atomic is touched (on a 32-bit core it would
@@ -380,7 +382,6 @@ class group_base {
     detail::slot_header* h = slot_at(i);
     h->run = &group_base::run;
     h->owner = this;
-    h->index = i;
   }
 
  private:
@@ -467,8 +468,15 @@ class group_base {
   // all (clang's function-effect analysis checks what is compiled, not what runs).
   template <std::size_t SlotBytes, bool Block, class F>
   status submit(F&& f) noexcept;
+  // The queue push of a task whose callable (of type T) is in slot h: ok, or, when the queue is
+  // full, queue_full (Block false: the callable is destroyed) or the caller runs it (Block true).
+  template <std::size_t SlotBytes, bool Block, class T>
+  status publish(detail::slot_header* h) noexcept;
   template <bool Block>
   status reserve(bool exact) noexcept;
+  // reserve() then claim_slot(): on ok, slot i is the caller's (phase filling), counted.
+  template <bool Block>
+  status take_slot(std::uint32_t& i) noexcept;
   status block_until_room(thread_context& ctx) noexcept;
   std::uint32_t claim_slot() noexcept;
   void release_slot(detail::slot_header* h) noexcept {
@@ -523,6 +531,71 @@ class group_base {
   void skip_owned(detail::slot_header* h) noexcept;
   // The job entry point: the thread that took the job (a worker, or a helper) runs or skips it.
   static void run(job* j) noexcept;
+  // One more thread runs a task of this group: the stats' high-water mark (ERRGROUP_STATS).
+  void count_running() noexcept {
+#if ERRGROUP_STATS
+    // relaxed: statistics only.
+    const std::uint32_t r = running_.fetch_add(1, std::memory_order_relaxed) + 1;
+    std::uint32_t m = max_running_.load(std::memory_order_relaxed);
+    while (r > m && !max_running_.compare_exchange_weak(m, r, std::memory_order_relaxed,
+                                                        std::memory_order_relaxed)) {
+    }
+#endif
+  }
+
+  // Bulk tasks (go_n; see "Bulk tasks" in the implementation below).
+  template <std::size_t SlotBytes, bool Block, class F>
+  status submit_n(std::uint32_t n, std::uint32_t grain, F&& f) noexcept;
+  // bulk_state::spawn: [entry queued: bit 31][counted: bits 16..30][pushed: bits 0..15].
+  static constexpr std::uint32_t entry_queued = std::uint32_t{1} << 31;
+  static constexpr std::uint32_t counted_one = std::uint32_t{1} << 16;
+  static constexpr std::uint32_t pushed_mask = counted_one - 1;
+  static constexpr std::uint32_t counted(std::uint32_t spawn) noexcept {
+    return (spawn & ~entry_queued) >> 16;
+  }
+  // How many claims a bulk task is cut into per runner when grain is 0 (bench/bench_bulk.cpp).
+  static constexpr std::uint32_t auto_claims_per_runner = 4;
+  // The largest claim (bulk_state::grain is 16 bits): larger ones gain nothing measurable.
+  static constexpr std::uint32_t max_grain = 0xFFFF;
+  // The job entry point of a bulk task's queue entries.
+  static void run_bulk(job* j) noexcept;
+  // The calling thread took one of h's queue entries (and with it a reference): claim and run
+  // indices until none is left, the group stops, or deadline_ns passes (a timed waiter, which
+  // then hands the rest on). Then give the reference back; the last one completes the task.
+  static void run_bulk_until(detail::slot_header* h, std::uint64_t deadline_ns) noexcept;
+  // Compared with run, not run_bulk, and dispatched through bulk_state::op: code that never
+  // calls go_n does not link the bulk code.
+  static bool is_bulk(const detail::slot_header* h) noexcept { return h->run != &group_base::run; }
+  static void bulk_op(detail::slot_header* h, detail::bulk_call what,
+                      std::uint64_t deadline_ns) noexcept;
+  // A task this thread took from the queue: run it (a bulk task: join it, until deadline_ns).
+  void run_taken(detail::slot_header* h, std::uint64_t deadline_ns) noexcept {
+    if (is_bulk(h)) h->bulk.op(h, detail::bulk_call::run, deadline_ns);
+    else
+      run(h);
+  }
+  // A task this thread took from the queue while the group is stopped: skip it. Returns the
+  // count the caller gives back (1), or 0 for a bulk task's entry, which completes the task
+  // itself when it holds the last reference.
+  std::uint32_t skip_taken(detail::slot_header* h) noexcept {
+    if (is_bulk(h)) {
+      h->bulk.op(h, detail::bulk_call::skip, no_deadline);
+      return 0;
+    }
+    skip_owned(h);
+    return 1;
+  }
+  void bulk_entry_taken(detail::slot_header* h) noexcept;
+  bool bulk_push(detail::slot_header* h, bool hand_off) noexcept;
+  bool reserve_runner() noexcept;
+  static std::uint32_t bulk_claim(detail::slot_header* h, std::uint32_t& end) noexcept;
+  static std::uint32_t bulk_claim_rest(detail::slot_header* h) noexcept;
+  void bulk_leave(detail::slot_header* h) noexcept;
+  void bulk_complete(detail::slot_header* h) noexcept;
+  void bulk_skip_entry(detail::slot_header* h) noexcept;
+  static void bulk_error(group_base* g, const error& e, detail::exception_holder* thrown) noexcept {
+    g->record_error(e, thrown);
+  }
 
   // (A3)/(B1): adds one parker of kind `who` to the done word (a waiter also writes its target)
   // with a seq_cst CAS; `now` receives the value written. False, registering nothing, if the
@@ -577,6 +650,7 @@ class group_base {
   // Statistics, written by whoever runs tasks.
   alignas(cache_line) std::atomic<std::uint64_t> tasks_run_{0};
   std::atomic<std::uint64_t> tasks_skipped_{0};
+  std::atomic<std::uint64_t> indices_skipped_{0};
   atomic<std::uint32_t> running_{0};
   atomic<std::uint32_t> max_running_{0};
 };
@@ -602,29 +676,25 @@ status group_base::submit(F&& f) noexcept {
   static_assert(std::is_constructible<T, F&&>::value,
                 "errgroup: the task must be constructible from what was passed to go()");
 
-  // A thread whose stack already holds max_depth task frames accepts no more work: its wait
-  // would run the task one frame deeper (see executor_options::max_depth).
-  if (ex_.submit_depth() >= ex_.max_depth()) return status::too_deep;
   std::uint32_t i = no_slot;
-  for (bool exact = false; i == no_slot; exact = true) {
-    const status st = reserve<Block>(exact);
-    if (st != status::ok) return st;  // f was never copied: nothing to run or destroy here
-    i = claim_slot();
-    // No free slot although the count showed room: the reservation came from a finished count
-    // too stale to trust, or slots just freed are not visible here yet. Return it; count again
-    // exactly (from the finishers' line, acquire).
-    if (i == no_slot) give_back();
-  }
+  const status st = take_slot<Block>(i);
+  if (st != status::ok) return st;  // f was never copied: nothing to run or destroy here
   detail::slot_header* h = slot_at(i);
   ::new (static_cast<void*>(static_cast<detail::slot<SlotBytes>*>(h)->storage))
       T(std::forward<F>(f));
   h->call = &detail::call_impl<T, SlotBytes>;
   // The push (release inside the queue) publishes the callable and h->call to the worker, and to
   // a helper that takes the entry back.
+  return publish<SlotBytes, Block, T>(h);
+}
+
+template <std::size_t SlotBytes, bool Block, class T>
+status group_base::publish(detail::slot_header* h) noexcept {
   if (ex_.try_submit(h)) return status::ok;
   if constexpr (!Block) {
-    // The queue is full: destroy the callable, never run it.
+    // The queue is full: destroy the callable (its type is known here), never run it.
     std::launder(reinterpret_cast<T*>(static_cast<detail::slot<SlotBytes>*>(h)->storage))->~T();
+    h->run = &group_base::run;  // a bulk task's slot goes back to single tasks
     release_slot(h);
     give_back();
     return status::queue_full;
@@ -634,13 +704,30 @@ status group_base::submit(F&& f) noexcept {
     thread_context& ctx = ex_.context();
     for (;;) {
       if (helps(ctx, waiting_for::room)) {
-        run(h);
+        run_taken(h, no_deadline);
         return status::ok;
       }
       pause();
       if (ex_.try_submit(h)) return status::ok;
     }
   }
+}
+
+template <bool Block>
+status group_base::take_slot(std::uint32_t& i) noexcept {
+  // A thread whose stack already holds max_depth task frames accepts no more work: its wait
+  // would run the task one frame deeper (see executor_options::max_depth).
+  if (ex_.submit_depth() >= ex_.max_depth()) return status::too_deep;
+  for (bool exact = false; i == no_slot; exact = true) {
+    const status st = reserve<Block>(exact);
+    if (st != status::ok) return st;
+    i = claim_slot();
+    // No free slot although the count showed room: the reservation came from a finished count
+    // too stale to trust, or slots just freed are not visible here yet. Return it; count again
+    // exactly (from the finishers' line, acquire).
+    if (i == no_slot) give_back();
+  }
+  return status::ok;
 }
 
 template <bool Block>
@@ -710,7 +797,7 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
     if (stopping()) return status::stopped;
     if (helping && (spins >= help_after || ex_.worker_count() == 0) && !watching_for_deadline()) {
       if (detail::slot_header* h = take_own(memo)) {
-        run(h);
+        run_taken(h, no_deadline);
         continue;
       }
     }
@@ -829,8 +916,7 @@ inline detail::slot_header* group_base::take_queued(detail::scan_memo& memo, sca
     if (what == scan_for::one_to_run) return h;
     // Skipping. The callable's destructor may submit to any group, this one included (refused:
     // stopped): nothing is held while it runs but the caller's reservation.
-    skip_owned(h);
-    ++*skipped;
+    *skipped += skip_taken(h);
     // Re-check the stop (a parent's reset() can withdraw an inherited stop) and the deadline of
     // a timed wait before taking the next.
     if (!stop_.requested() || (deadline_ns != no_deadline && ex_.now_ns() >= deadline_ns))
@@ -879,8 +965,8 @@ inline std::uint32_t group_base::skip_oldest() noexcept {
     const std::uint32_t k = ex_.try_take_oldest_run(slots_, slots_end(), run_buf, skip_run);
     if (k == 0) break;
     took_any = true;
-    for (std::uint32_t i = 0; i < k; ++i) skip_owned(static_cast<detail::slot_header*>(run_buf[i]));
-    n += k;
+    for (std::uint32_t i = 0; i < k; ++i)
+      n += skip_taken(static_cast<detail::slot_header*>(run_buf[i]));
   }
 #if ERRGROUP_STATS
   // relaxed: statistics only.
@@ -921,14 +1007,7 @@ inline void group_base::run(job* j) noexcept {
     return;
   }
   {
-#if ERRGROUP_STATS
-    // relaxed: statistics only.
-    const std::uint32_t r = g.running_.fetch_add(1, std::memory_order_relaxed) + 1;
-    std::uint32_t m = g.max_running_.load(std::memory_order_relaxed);
-    while (r > m && !g.max_running_.compare_exchange_weak(m, r, std::memory_order_relaxed,
-                                                          std::memory_order_relaxed)) {
-    }
-#endif
+    g.count_running();
     const stop_token tok(g.stop_);
     // Scoped to this block: an exception the group did not keep (it was not the first failure)
     // is destroyed here, before (R1), never after the waiter has returned.
@@ -949,6 +1028,299 @@ inline void group_base::run(job* j) noexcept {
   --ctx.depth;
   g.release_slot(h);
   g.finish(1);  // last access to g
+}
+
+// ---------------------------------------------------------------------------------------------
+// Bulk tasks (go_n). One slot, one count in the group, one callable: f(i) for i in [0, n).
+//
+// Who runs it. The slot's queue entries: go_n pushes one; whoever takes an entry (a worker
+// popping it, the group's waiter taking it back, as for any task) becomes a runner, and before
+// claiming indices pushes the next entry (fan-out), while fewer than `runners` entries were
+// pushed and indices remain. So at most one entry of the slot is queued at any time (the
+// `entry queued` bit of spawn: set by the CAS that allows a push, cleared by whoever takes the
+// entry) and the slot's claim word holds that entry's ticket, as for a single task: helpers
+// find and revoke it by ticket (detail/job_state.hpp). runners = min(workers + 1, claims, limit):
+// the workers and one waiter, and no more threads than there are claims.
+//
+// The limit. A bulk task is one task for the capacity (one slot). Under a limit (set_limit), each
+// thread beyond the first also counts as a task while it runs (reserve_runner(): pushed only if
+// the group is below its limit; returned when a thread leaves, (C)), so the limit bounds the
+// threads running the group's code at once, bulk or not, as it does for go().
+//
+// Claims. A runner CASes `next` forward by `grain` (never past n, so it cannot overflow) and
+// runs that range with one indirect call; an index is claimed once, so it runs at most once.
+// When the group is stopped (stop(), a failing index under on_error::stop, a deadline), the
+// runner that sees it claims everything left at once, counts it in stats().indices_skipped, and
+// runs nothing more. A timed waiter (help_policy::own_tasks_timed) stops claiming at its deadline
+// and hands the rest on: it pushes an entry if none is queued (the queue full: it keeps running,
+// caller-runs, as go() does).
+//
+// Completion. `holders` counts references: one per runner, one for the queued entry. Every
+// index is claimed by a holder and run before it lets go; the entry's reference goes with it
+// to its taker. The holder that drops the count to 0 (acq_rel, so it sees every runner's
+// effects and errors) destroys the callable, frees the slot and finishes the task (R1): once.
+// A runner that finds nothing left to claim first takes the queued entry back, if any (by its
+// ticket), so that the task does not wait for a worker to reach an entry with nothing to do.
+// Model: tests/model/bulk.pml.
+
+template <std::size_t SlotBytes, bool Block, class F>
+status group_base::submit_n(std::uint32_t n, std::uint32_t grain, F&& f) noexcept {
+  using T = std::decay_t<F>;
+  using traits = detail::index_task_result<T>;
+  static_assert(traits::invocable, "errgroup: a go_n task must be callable as f(std::uint32_t) or "
+                                   "f(std::uint32_t, errgroup::stop_token)");
+  static_assert(traits::ok, "errgroup: a go_n task must return errgroup::error or void");
+  static_assert(std::is_nothrow_destructible<T>::value,
+                "errgroup: a task's destructor must not throw");
+  static_assert(std::is_constructible<T, F&&>::value,
+                "errgroup: the task must be constructible from what was passed to go_n()");
+  if (n == 0) return status::ok;  // nothing to run: no slot taken
+  std::uint32_t i = no_slot;
+  const status st = take_slot<Block>(i);
+  if (st != status::ok) return st;  // f was never copied
+  detail::slot_header* h = slot_at(i);
+  ::new (static_cast<void*>(static_cast<detail::slot<SlotBytes>*>(h)->storage))
+      T(std::forward<F>(f));
+  h->call_range = &detail::call_range_impl<T, SlotBytes>;
+  h->run = &group_base::run_bulk;
+  // The shape: how many threads may run it, and how many indices each claim takes.
+  std::uint32_t runners = ex_.queues_jobs() ? ex_.worker_count() + 1 : 1;
+  if (runners > pushed_mask) runners = pushed_mask;
+  // relaxed: see set_limit().
+  const std::uint32_t lim = counts_.limit.load(std::memory_order_relaxed);
+  if (runners > lim) runners = lim;
+  if (grain == 0) {
+    const std::uint32_t parts = runners * auto_claims_per_runner;
+    grain = n / parts + (n % parts != 0 ? 1u : 0u);
+  }
+  if (grain > n) grain = n;
+  if (grain > max_grain) grain = max_grain;
+  const std::uint32_t claims = n / grain + (n % grain != 0 ? 1u : 0u);
+  if (runners > claims) runners = claims;
+  detail::bulk_state& b = h->bulk;
+  b.n = n;
+  b.grain = static_cast<std::uint16_t>(grain);
+  b.runners = static_cast<std::uint16_t>(runners);
+  b.op = &group_base::bulk_op;
+  // relaxed (all three): published with the entry by the queue push (release), as the callable.
+  b.next.store(0, std::memory_order_relaxed);
+  b.holders.store(1, std::memory_order_relaxed);                // the entry's reference
+  b.spawn.store(entry_queued | 1u, std::memory_order_relaxed);  // one entry pushed, queued
+  // As for a single task; the caller who runs it holds the entry's reference.
+  return publish<SlotBytes, Block, T>(h);
+}
+
+inline void group_base::run_bulk(job* j) noexcept {
+  run_bulk_until(static_cast<detail::slot_header*>(j), no_deadline);
+}
+
+inline void group_base::bulk_op(detail::slot_header* h, detail::bulk_call what,
+                                std::uint64_t deadline_ns) noexcept {
+  if (what == detail::bulk_call::run) run_bulk_until(h, deadline_ns);
+  else
+    h->owner->bulk_skip_entry(h);
+}
+
+inline void group_base::bulk_entry_taken(detail::slot_header* h) noexcept {
+  // relaxed: a hint for helpers scanning the slots (detail/job_state.hpp); ordered before the
+  // next push's ticket write by the RMWs on spawn (K2 -> K1).
+  h->state.store(detail::job_state::of(phase::running).bits(), std::memory_order_relaxed);
+  // (K2) acq_rel: the entry is consumed; pairs with (K1) in the next bulk_push(), which may push
+  // again only after this.
+  h->bulk.spawn.fetch_sub(entry_queued, std::memory_order_acq_rel);
+}
+
+inline bool group_base::bulk_push(detail::slot_header* h, bool hand_off) noexcept {
+  detail::bulk_state& b = h->bulk;
+  // relaxed: a hint; a runner woken for indices claimed meanwhile finds none and lets go.
+  if (b.next.load(std::memory_order_relaxed) >= b.n) return true;  // nothing left to hand on
+  // A hand-off replaces the thread that pushes it: not one more runner.
+  const std::uint32_t add = hand_off ? entry_queued : entry_queued + 1u;
+  // relaxed: a starting value; the CAS decides.
+  std::uint32_t sp = b.spawn.load(std::memory_order_relaxed);
+  for (;;) {
+    if ((sp & entry_queued) != 0) return true;  // one is queued: its taker runs the rest
+    if (!hand_off && (sp & pushed_mask) >= b.runners) return true;  // enough threads on it
+    // (K1) acq_rel: at most one entry queued; pairs with (K2) of the last entry's taker.
+    if (b.spawn.compare_exchange_weak(sp, sp + add, std::memory_order_acq_rel,
+                                      std::memory_order_relaxed))
+      break;
+  }
+  // Under a limit, one more thread on the task counts as one more task (so the limit bounds the
+  // threads running the group's code, bulk or not); none if the group is at its limit.
+  // relaxed: see set_limit().
+  std::uint32_t also = 0;
+  if (!hand_off && counts_.limit.load(std::memory_order_relaxed) != ~std::uint32_t{0}) {
+    if (reserve_runner()) {
+      also = counted_one;
+      // relaxed: while our entry-queued bit is set, nobody else changes spawn but (C) below.
+      b.spawn.fetch_add(counted_one, std::memory_order_relaxed);
+    } else {
+      // (K2) for the entry that never was: undoes our (K1).
+      b.spawn.fetch_sub(add, std::memory_order_acq_rel);
+      return true;
+    }
+  }
+  // relaxed: a reference taken while holding one (ours), so the count cannot reach 0 meanwhile;
+  // the push (release) publishes it with the entry.
+  b.holders.fetch_add(1, std::memory_order_relaxed);
+  if (ex_.try_submit(h)) return true;
+  // The queue is full: nothing was pushed. We still hold our own reference: not the last.
+  // relaxed: undoes the increment above, which nobody else saw.
+  b.holders.fetch_sub(1, std::memory_order_relaxed);
+  // (K2) for the entry that never was: undoes our (K1) and the count we added.
+  b.spawn.fetch_sub(add + also, std::memory_order_acq_rel);
+  if (also != 0) give_back();
+  return false;
+}
+
+// One more runner counted as one more task under the limit: a reservation as reserve() makes,
+// from the exact count, never blocking, and not refused by close() or stop() (it serves a task
+// already accepted).
+inline bool group_base::reserve_runner() noexcept {
+  // relaxed: see set_limit().
+  const std::uint32_t lim = counts_.limit.load(std::memory_order_relaxed);
+  for (;;) {
+    // (A1) acquire, THEN submitted: the exact count (detail/counts.hpp).
+    const std::uint32_t f =
+        detail::done_word(counts_.done.load(std::memory_order_acquire)).finished();
+    // relaxed: see reserve().
+    std::uint32_t s = counts_.submitted.load(std::memory_order_relaxed);
+    const std::uint32_t c = (s - f) & detail::count_mask;
+    if (c >= lim || c >= capacity_) return false;
+    // relaxed: as reserve()'s CAS.
+    if (counts_.submitted.compare_exchange_weak(s, s + 1, std::memory_order_relaxed,
+                                                std::memory_order_relaxed))
+      return true;
+  }
+}
+
+inline std::uint32_t group_base::bulk_claim(detail::slot_header* h, std::uint32_t& end) noexcept {
+  detail::bulk_state& b = h->bulk;
+  // relaxed: the claims' total order on `next` makes each range unique; what the indices do is
+  // published by the holders count (K3), not by this.
+  std::uint32_t i = b.next.load(std::memory_order_relaxed);
+  for (;;) {
+    if (i >= b.n) {
+      end = i;
+      return i;
+    }
+    const std::uint32_t e = b.n - i > b.grain ? i + b.grain : b.n;
+    // relaxed: see above.
+    if (b.next.compare_exchange_weak(i, e, std::memory_order_relaxed, std::memory_order_relaxed)) {
+      end = e;
+      return i;
+    }
+  }
+}
+
+inline std::uint32_t group_base::bulk_claim_rest(detail::slot_header* h) noexcept {
+  detail::bulk_state& b = h->bulk;
+  // relaxed: as bulk_claim().
+  std::uint32_t i = b.next.load(std::memory_order_relaxed);
+  while (i < b.n && !b.next.compare_exchange_weak(i, b.n, std::memory_order_relaxed,
+                                                  std::memory_order_relaxed)) {
+  }
+  return i < b.n ? b.n - i : 0;
+}
+
+inline void group_base::run_bulk_until(detail::slot_header* h, std::uint64_t deadline_ns) noexcept {
+  group_base& g = *h->owner;  // alive: we hold a reference, and the task is not finished
+  g.bulk_entry_taken(h);
+  thread_context& ctx = g.ex_.context();
+  task_frame frame{&g, ctx.top};
+  ctx.top = &frame;
+  ++ctx.depth;
+  g.count_running();
+  (void)g.bulk_push(h, /*hand_off=*/false);  // fan out: the next runner
+  std::uint32_t skipped = 0;
+  {
+    const stop_token tok(g.stop_);
+    for (;;) {
+      // A timed waiter: no claim at or after its deadline; the rest goes on without it.
+      if (deadline_ns != no_deadline && g.ex_.now_ns() >= deadline_ns &&
+          g.bulk_push(h, /*hand_off=*/true))
+        break;
+      std::uint32_t end = 0;
+      const std::uint32_t begin = bulk_claim(h, end);
+      if (begin == end) break;  // every index is claimed
+      if (g.stopping()) {
+        skipped = (end - begin) + bulk_claim_rest(h);
+        break;
+      }
+      h->call_range(h, begin, end, &tok, detail::call_mode::run, g.opts_.exceptions,
+                    &group_base::bulk_error);
+      if (g.stop_.has_deadline()) g.expire_if_due();  // a range that ends after the deadline
+    }
+  }
+#if ERRGROUP_STATS
+  // relaxed: statistics only.
+  g.running_.fetch_sub(1, std::memory_order_relaxed);
+  if (skipped != 0) g.indices_skipped_.fetch_add(skipped, std::memory_order_relaxed);
+#else
+  (void)skipped;
+#endif
+  ctx.top = frame.prev;
+  --ctx.depth;
+  g.bulk_leave(h);  // last access to g
+}
+
+inline void group_base::bulk_leave(detail::slot_header* h) noexcept {
+  detail::bulk_state& b = h->bulk;
+  // (C) Under a limit: a leaving thread returns one of the counts its task's extra threads took
+  // (bulk_push), so a thread still on the task, or another task, can use it. The task itself
+  // still counts (its last holder finishes it), so the group stays.
+  // relaxed: a starting value; the CAS decides.
+  std::uint32_t sp = b.spawn.load(std::memory_order_relaxed);
+  while (counted(sp) != 0) {
+    // relaxed: the counts' own order is the done word's (R1) in finish().
+    if (b.spawn.compare_exchange_weak(sp, sp - counted_one, std::memory_order_relaxed,
+                                      std::memory_order_relaxed)) {
+      finish(1);
+      break;
+    }
+  }
+  std::uint32_t refs = 1;
+  // Nothing left to claim: a queued entry would only find that out, after a worker reached it.
+  // Take it back (with its reference) instead. relaxed (next, state): hints, the revoke decides;
+  // acquire (spawn): pairs with (K1), so the ticket the pusher wrote before it is visible.
+  if (b.next.load(std::memory_order_relaxed) >= b.n &&
+      (b.spawn.load(std::memory_order_acquire) & entry_queued) != 0) {
+    const detail::job_state st(h->state.load(std::memory_order_relaxed));
+    if (st.is(phase::queued) && ex_.try_revoke(h, st.ticket())) {
+      // (K2) for the entry we took; see bulk_entry_taken().
+      b.spawn.fetch_sub(entry_queued, std::memory_order_acq_rel);
+      refs = 2;
+    }
+  }
+  // (K3) acq_rel: release publishes what our ranges did and the errors they recorded; the last
+  // holder's acquire sees every other runner's before it completes the task.
+  if (b.holders.fetch_sub(refs, std::memory_order_acq_rel) == refs) bulk_complete(h);
+}
+
+inline void group_base::bulk_complete(detail::slot_header* h) noexcept {
+  h->call_range(h, 0, 0, nullptr, detail::call_mode::destroy, opts_.exceptions, nullptr);
+#if ERRGROUP_STATS
+  // relaxed: statistics only.
+  tasks_run_.fetch_add(1, std::memory_order_relaxed);
+#endif
+  // relaxed: every (C) and bulk_push() happened before our (K3) acquire.
+  const std::uint32_t extra = counted(h->bulk.spawn.load(std::memory_order_relaxed));
+  h->run = &group_base::run;  // the slot's next task may be a single one (published by (U2))
+  release_slot(h);
+  finish(1 + extra);  // last access to the group
+}
+
+inline void group_base::bulk_skip_entry(detail::slot_header* h) noexcept {
+  bulk_entry_taken(h);
+  const std::uint32_t k = bulk_claim_rest(h);
+#if ERRGROUP_STATS
+  // relaxed: statistics only.
+  if (k != 0) indices_skipped_.fetch_add(k, std::memory_order_relaxed);
+#else
+  (void)k;
+#endif
+  bulk_leave(h);
 }
 
 inline void group_base::park_as(detail::parker who, std::uint32_t target, std::uint64_t deadline_ns,
@@ -1034,7 +1406,7 @@ inline status group_base::wait_until_ns(std::uint64_t deadline_ns) noexcept {
       } else if ((!timed || ex_.now_ns() < deadline_ns) &&  // the clock, before starting a task
                  !watching_for_deadline()) {
         if (detail::slot_header* h = take_own(memo)) {
-          run(h);
+          run_taken(h, deadline_ns);
           continue;
         }
       }
@@ -1123,6 +1495,37 @@ class group final : public group_base {
   }
   [[nodiscard]] status try_go(error (*fn)(void*), void* ctx) noexcept ERRGROUP_NONBLOCKING {
     return try_go([fn, ctx]() { return fn(ctx); });
+  }
+
+  // Bulk fork-join (oneTBB parallel_for, OpenMP parallel for; Go has no bulk form): runs f(i)
+  //   for every i in [0, n), f invocable as f(std::uint32_t) or f(std::uint32_t, stop_token),
+  //   returning errgroup::error or void, as ONE task: one slot, one callable (it must fit
+  //   SlotBytes, as for go()), counted once for the capacity and the limit. The workers and the
+  //   waiting thread (wait(); a timed wait only with help_policy::own_tasks_timed) claim `grain`
+  //   indices at a time (0: n / (4 * runners), rounded up), at most workers + 1 threads at once;
+  //   under a limit, each thread beyond the first counts as a task, so at most `limit` threads
+  //   run the group's tasks and indices at once. Each index runs exactly once, unless the group stops first: the indices
+  //   not yet claimed are then skipped (stats().indices_skipped); a claimed range runs to its
+  //   end. A failing index is recorded as a failing task is (errors(): one entry per failing
+  //   index, bounded by Capacity). n == 0 submits nothing.
+  // Returns: as go(); the callable is never run if refused.
+  // Blocking: as go() (waits for room; a full queue makes the caller run it).
+  template <class F>
+  [[nodiscard]] status go_n(std::uint32_t n, F&& f, std::uint32_t grain = 0) noexcept {
+    if constexpr (fits<std::decay_t<F>>())
+      return submit_n<SlotBytes, /*Block=*/true>(n, grain, std::forward<F>(f));
+    else
+      return status::invalid_argument;  // unreachable: fits<>() failed a static_assert
+  }
+  // As go_n, never blocking; refusals as try_go's.
+  // Non-blocking guarantee: as try_go (one queue push; a worker that takes it pushes the next).
+  template <class F>
+  [[nodiscard]] status try_go_n(std::uint32_t n, F&& f,
+                                std::uint32_t grain = 0) noexcept ERRGROUP_NONBLOCKING {
+    if constexpr (fits<std::decay_t<F>>())
+      return submit_n<SlotBytes, /*Block=*/false>(n, grain, std::forward<F>(f));
+    else
+      return status::invalid_argument;  // unreachable: fits<>() failed a static_assert
   }
 
  private:

@@ -16,6 +16,13 @@ void audio_block(errgroup::group<8>& g, int* arg) ERRGROUP_NONBLOCKING {
   (void)g.try_go([](errgroup::stop_token t) { g_sink = t.stop_requested() ? 1 : 0; });
   (void)g.try_go([arg]() -> errgroup::error { return errgroup::error(*arg); });
   (void)g.try_go(&voice, arg);
+  (void)g.try_go_n(16, [](std::uint32_t i) { g_sink = static_cast<int>(i); });
+  (void)g.try_go_n(
+      16,
+      [arg](std::uint32_t i, errgroup::stop_token t) -> errgroup::error {
+        return errgroup::error(t.stop_requested() ? 0 : *arg + static_cast<int>(i));
+      },
+      4);
   g.stop();
   g.close();
   (void)g.first_error();

@@ -34,18 +34,49 @@ using exception_holder = std::exception_ptr;
 struct exception_holder {};
 #endif
 
-// What slot_header::call does with the callable.
+// What slot_header::call (call_range) does with the callable.
 enum class call_mode : std::uint8_t {
   run_and_destroy,  // invoke it (its result is returned), then destroy it
   destroy,          // destroy it unrun (the task is skipped)
+  run,              // call_range only: invoke it for each index of a range, keep it
 };
 
-// The part of a task slot that does not depend on the callable. Its job::run is group_base::run.
+// Where a bulk task's failing index reports its error: group_base's record_error.
+using error_sink = void (*)(group_base* g, const error& e, exception_holder* thrown) noexcept;
+
+struct slot_header;
+
+// What a bulk task's `op` is asked to do with a queue entry the calling thread took.
+enum class bulk_call : std::uint8_t { run, skip };
+
+// A bulk task's state (go_n), in its slot's header. Protocol: group.hpp, "Bulk tasks".
+struct bulk_state {
+  atomic<std::uint32_t> next{0};     // the first index not yet claimed (claims CAS it forward)
+  atomic<std::uint32_t> holders{0};  // references: each runner, and the queued entry if any
+  atomic<std::uint32_t> spawn{0};    // [entry queued: bit 31][counted: 16..30][pushed: 0..15]
+  std::uint32_t n = 0;               // the task runs f(i) for i in [0, n)
+  std::uint16_t grain = 1;           // indices per claim
+  std::uint16_t runners = 1;         // entries to push at most: how many threads may run it
+  // Runs (until the deadline) or skips an entry of this task that a helper took. Set by go_n:
+  // a program that never calls go_n links none of the bulk code (the firmware size report).
+  void (*op)(slot_header* self, bulk_call what, std::uint64_t deadline_ns) noexcept = nullptr;
+};
+
+// The part of a task slot that does not depend on the callable. Its job::run is group_base::run
+// (one task: go()) or group_base::run_bulk (a bulk task: go_n()).
 struct slot_header : job {
   group_base* owner = nullptr;
-  error (*call)(slot_header* self, const stop_token* token, call_mode mode, exception_policy policy,
-                exception_holder* thrown) noexcept = nullptr;
-  std::uint32_t index = 0;
+  union {
+    // One task: run it (its result is returned) and destroy it, or only destroy it.
+    error (*call)(slot_header* self, const stop_token* token, call_mode mode,
+                  exception_policy policy, exception_holder* thrown) noexcept = nullptr;
+    // A bulk task: run f(i) for i in [begin, end) (call_mode::run; failures go to sink), or
+    // destroy it (call_mode::destroy).
+    void (*call_range)(slot_header* self, std::uint32_t begin, std::uint32_t end,
+                       const stop_token* token, call_mode mode, exception_policy policy,
+                       error_sink sink) noexcept;
+  };
+  bulk_state bulk;
 };
 
 template <std::size_t SlotBytes>
@@ -79,6 +110,33 @@ error invoke_task(F& f, const stop_token& tok) {
   }
 }
 
+// f(i) or f(i, stop_token), for a bulk task.
+template <class F>
+constexpr bool takes_index_and_token() {
+  return std::is_invocable<F&, std::uint32_t, stop_token>::value;
+}
+
+template <class F>
+error invoke_index(F& f, std::uint32_t i, const stop_token& tok) {
+  if constexpr (takes_index_and_token<F>()) {
+    using R = std::invoke_result_t<F&, std::uint32_t, stop_token>;
+    if constexpr (std::is_void<R>::value) {
+      f(i, tok);
+      return error{};
+    } else {
+      return f(i, tok);
+    }
+  } else {
+    using R = std::invoke_result_t<F&, std::uint32_t>;
+    if constexpr (std::is_void<R>::value) {
+      f(i);
+      return error{};
+    } else {
+      return f(i);
+    }
+  }
+}
+
 template <class R>
 constexpr bool returns_ok() {
   return std::is_void<R>::value || std::is_same<std::decay_t<R>, error>::value;
@@ -100,6 +158,58 @@ struct task_result<F, std::enable_if_t<!std::is_invocable<F&, stop_token>::value
   static constexpr bool invocable = true;
   static constexpr bool ok = returns_ok<std::invoke_result_t<F&>>();
 };
+
+template <class F, class = void>
+struct index_task_result {
+  static constexpr bool invocable = false;
+  static constexpr bool ok = false;
+};
+template <class F>
+struct index_task_result<
+    F, std::enable_if_t<std::is_invocable<F&, std::uint32_t, stop_token>::value>> {
+  static constexpr bool invocable = true;
+  static constexpr bool ok = returns_ok<std::invoke_result_t<F&, std::uint32_t, stop_token>>();
+};
+template <class F>
+struct index_task_result<
+    F, std::enable_if_t<!std::is_invocable<F&, std::uint32_t, stop_token>::value &&
+                        std::is_invocable<F&, std::uint32_t>::value>> {
+  static constexpr bool invocable = true;
+  static constexpr bool ok = returns_ok<std::invoke_result_t<F&, std::uint32_t>>();
+};
+
+// The erased range call for a bulk callable of type T stored in a slot<SlotBytes>: the loop over
+// the range is compiled with f inlined, one indirect call per claim, not per index.
+template <class T, std::size_t SlotBytes>
+void call_range_impl(slot_header* h, std::uint32_t begin, std::uint32_t end, const stop_token* tok,
+                     call_mode mode, exception_policy policy, error_sink sink) noexcept {
+  T* f = std::launder(reinterpret_cast<T*>(static_cast<slot<SlotBytes>*>(h)->storage));
+  if (mode == call_mode::destroy) {
+    f->~T();
+    return;
+  }
+  for (std::uint32_t i = begin; i != end; ++i) {
+#if ERRGROUP_HAS_EXCEPTIONS
+    exception_holder thrown{};
+    error e{};
+    try {
+      e = invoke_index(*f, i, *tok);
+    } catch (...) {
+      switch (policy) {
+        case exception_policy::terminate: std::terminate();
+        case exception_policy::rethrow: thrown = std::current_exception(); break;
+        case exception_policy::to_error: break;
+      }
+      e = errc::task_threw;
+    }
+    if (e) sink(h->owner, e, &thrown);
+#else
+    (void)policy;
+    const error e = invoke_index(*f, i, *tok);
+    if (e) sink(h->owner, e, nullptr);
+#endif
+  }
+}
 
 // The erased call for a callable of type T stored in a slot<SlotBytes>.
 template <class T, std::size_t SlotBytes>
