@@ -334,12 +334,13 @@ class group_base {
 
  protected:
   group_base(executor_base& ex, const group_options& o, std::size_t capacity, unsigned char* slots,
-             std::size_t stride, error* errors) noexcept
+             std::size_t stride, std::size_t bulk_offset, error* errors) noexcept
       : ex_(ex),
         opts_(o),
         capacity_(static_cast<std::uint32_t>(capacity)),
         slots_(slots),
         stride_(stride),
+        bulk_offset_(static_cast<std::uint32_t>(bulk_offset)),
         errors_(errors) {
     stop_.ex = &ex;
     ERRGROUP_ASSERT(o.help != help_policy::never || ex.worker_count() != 0 || !ex.queues_jobs(),
@@ -566,11 +567,15 @@ class group_base {
   // Compared with run, not run_bulk, and dispatched through bulk_state::op: code that never
   // calls go_n does not link the bulk code.
   static bool is_bulk(const detail::slot_header* h) noexcept { return h->run != &group_base::run; }
+  static detail::bulk_state& bulk_of(detail::slot_header* h) noexcept {
+    return *std::launder(reinterpret_cast<detail::bulk_state*>(reinterpret_cast<unsigned char*>(h) +
+                                                               h->owner->bulk_offset_));
+  }
   static void bulk_op(detail::slot_header* h, detail::bulk_call what,
                       std::uint64_t deadline_ns) noexcept;
   // A task this thread took from the queue: run it (a bulk task: join it, until deadline_ns).
   void run_taken(detail::slot_header* h, std::uint64_t deadline_ns) noexcept {
-    if (is_bulk(h)) h->bulk.op(h, detail::bulk_call::run, deadline_ns);
+    if (is_bulk(h)) bulk_of(h).op(h, detail::bulk_call::run, deadline_ns);
     else
       run(h);
   }
@@ -579,7 +584,7 @@ class group_base {
   // itself when it holds the last reference.
   std::uint32_t skip_taken(detail::slot_header* h) noexcept {
     if (is_bulk(h)) {
-      h->bulk.op(h, detail::bulk_call::skip, no_deadline);
+      bulk_of(h).op(h, detail::bulk_call::skip, no_deadline);
       return 0;
     }
     skip_owned(h);
@@ -633,6 +638,7 @@ class group_base {
   const std::uint32_t capacity_;
   unsigned char* const slots_;
   const std::size_t stride_;
+  const std::uint32_t bulk_offset_;  // where a slot's bulk_state lies (detail/task_slot.hpp)
   error* const errors_;
 
   detail::counts counts_;
@@ -1097,7 +1103,7 @@ status group_base::submit_n(std::uint32_t n, std::uint32_t grain, F&& f) noexcep
   if (grain > max_grain) grain = max_grain;
   const std::uint32_t claims = n / grain + (n % grain != 0 ? 1u : 0u);
   if (runners > claims) runners = claims;
-  detail::bulk_state& b = h->bulk;
+  detail::bulk_state& b = bulk_of(h);
   b.n = n;
   b.grain = static_cast<std::uint16_t>(grain);
   b.runners = static_cast<std::uint16_t>(runners);
@@ -1127,11 +1133,11 @@ inline void group_base::bulk_entry_taken(detail::slot_header* h) noexcept {
   h->state.store(detail::job_state::of(phase::running).bits(), std::memory_order_relaxed);
   // (K2) acq_rel: the entry is consumed; pairs with (K1) in the next bulk_push(), which may push
   // again only after this.
-  h->bulk.spawn.fetch_sub(entry_queued, std::memory_order_acq_rel);
+  bulk_of(h).spawn.fetch_sub(entry_queued, std::memory_order_acq_rel);
 }
 
 inline bool group_base::bulk_push(detail::slot_header* h, bool hand_off) noexcept {
-  detail::bulk_state& b = h->bulk;
+  detail::bulk_state& b = bulk_of(h);
   // relaxed: a hint; a runner woken for indices claimed meanwhile finds none and lets go.
   if (b.next.load(std::memory_order_relaxed) >= b.n) return true;  // nothing left to hand on
   // A hand-off replaces the thread that pushes it: not one more runner.
@@ -1196,7 +1202,7 @@ inline bool group_base::reserve_runner() noexcept {
 }
 
 inline std::uint32_t group_base::bulk_claim(detail::slot_header* h, std::uint32_t& end) noexcept {
-  detail::bulk_state& b = h->bulk;
+  detail::bulk_state& b = bulk_of(h);
   // relaxed: the claims' total order on `next` makes each range unique; what the indices do is
   // published by the holders count (K3), not by this.
   std::uint32_t i = b.next.load(std::memory_order_relaxed);
@@ -1215,7 +1221,7 @@ inline std::uint32_t group_base::bulk_claim(detail::slot_header* h, std::uint32_
 }
 
 inline std::uint32_t group_base::bulk_claim_rest(detail::slot_header* h) noexcept {
-  detail::bulk_state& b = h->bulk;
+  detail::bulk_state& b = bulk_of(h);
   // relaxed: as bulk_claim().
   std::uint32_t i = b.next.load(std::memory_order_relaxed);
   while (i < b.n && !b.next.compare_exchange_weak(i, b.n, std::memory_order_relaxed,
@@ -1266,7 +1272,7 @@ inline void group_base::run_bulk_until(detail::slot_header* h, std::uint64_t dea
 }
 
 inline void group_base::bulk_leave(detail::slot_header* h) noexcept {
-  detail::bulk_state& b = h->bulk;
+  detail::bulk_state& b = bulk_of(h);
   // (C) Under a limit: a leaving thread returns one of the counts its task's extra threads took
   // (bulk_push), so a thread still on the task, or another task, can use it. The task itself
   // still counts (its last holder finishes it), so the group stays.
@@ -1305,7 +1311,7 @@ inline void group_base::bulk_complete(detail::slot_header* h) noexcept {
   tasks_run_.fetch_add(1, std::memory_order_relaxed);
 #endif
   // relaxed: every (C) and bulk_push() happened before our (K3) acquire.
-  const std::uint32_t extra = counted(h->bulk.spawn.load(std::memory_order_relaxed));
+  const std::uint32_t extra = counted(bulk_of(h).spawn.load(std::memory_order_relaxed));
   h->run = &group_base::run;  // the slot's next task may be a single one (published by (U2))
   release_slot(h);
   finish(1 + extra);  // last access to the group
@@ -1454,7 +1460,10 @@ class group final : public group_base {
 
   explicit group(executor_base& executor, const group_options& o = {}) noexcept
       : group_base(executor, o, Capacity, reinterpret_cast<unsigned char*>(&slots_[0]),
-                   sizeof(detail::slot<SlotBytes>), errors_) {
+                   sizeof(detail::slot<SlotBytes>),
+                   static_cast<std::size_t>(reinterpret_cast<unsigned char*>(&slots_[0].bulk) -
+                                            reinterpret_cast<unsigned char*>(&slots_[0])),
+                   errors_) {
     for (std::uint32_t i = 0; i < Capacity; ++i) init_slot(i);
   }
   // Effects: if tasks are outstanding, stops the group and waits for them (helping as

@@ -76,12 +76,15 @@ struct slot_header : job {
                        const stop_token* token, call_mode mode, exception_policy policy,
                        error_sink sink) noexcept;
   };
-  bulk_state bulk;
 };
 
+// The callable follows the header directly, so a small one shares the header's cache line (a
+// single task's round trip touches one line of its slot); a bulk task's state comes after it
+// (group_base::bulk_of: the group knows its offset).
 template <std::size_t SlotBytes>
 struct alignas(cache_line) slot : slot_header {
   alignas(std::max_align_t) unsigned char storage[SlotBytes];
+  bulk_state bulk;
 };
 
 template <class F>
