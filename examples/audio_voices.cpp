@@ -4,20 +4,22 @@
 // A simulated audio callback renders 16 voices (sine and band-limited saw oscillators) in blocks
 // of 128 samples at 48 kHz, so each block has a deadline of 128 / 48000 s = 2.667 ms. Per block,
 // the callback thread:
-//   1. try_go()s one task per voice on an executor created once at start (never blocks; a
-//      refused voice is rendered inline by the callback thread instead),
-//   2. wait_for(the time left until the deadline), rendering its own queued voices meanwhile
+//   1. try_go_n()s the 16 voices as one bulk task, one voice per index, on an executor created
+//      once at start (never blocks: one slot, one queue push; the worker that takes it pushes
+//      the next; if refused, the callback thread renders every voice inline instead),
+//   2. wait_for(the time left until the deadline), rendering voices itself meanwhile
 //      (help_policy::own_tasks_timed: a timed wait runs nothing by default; voices are short and
-//      never wait for the callback, so the callback may lend its core: before starting each
-//      voice it reads the clock, so it is late by at most one voice's render time; it never
-//      runs another group's task),
+//      never wait for the callback, so the callback may lend its core: before claiming each
+//      voice it reads the clock, and at the deadline hands the unclaimed voices on to the
+//      workers, so it is late by at most one voice's render time; it never runs another group's
+//      task),
 //   3. on status::timeout counts a deadline miss — and still wait()s before it touches the
 //      per-voice buffers, because the voices that are still running write into them,
 //   4. mixes the voices into the output block.
 // Blocks run back to back (no sleeping for real-time pacing); each block's time is measured.
 //
 // Nothing in the loop allocates: all buffers are static std::arrays, the executor and the group
-// are built before the loop, and each task captures a single pointer. The program checks this
+// are built before the loop, and the bulk task captures a single pointer. The program checks this
 // by counting calls to the global operator new while the loop runs. It also re-renders the whole
 // run on one thread and checks that the output checksum is identical.
 //
@@ -35,33 +37,7 @@
 #include <cstdlib>
 #include <new>
 
-// --- allocation counter: replaces the global operator new/delete for this program --------------
-// Not under clang's ThreadSanitizer, whose runtime defines operator new itself (a link error if we
-// do too); there the check is skipped and reported as such.
-
-#if defined(__has_feature)
-#if __has_feature(thread_sanitizer) && defined(__clang__)
-#define EXAMPLE_COUNT_ALLOCATIONS 0
-#endif
-#endif
-#ifndef EXAMPLE_COUNT_ALLOCATIONS
-#define EXAMPLE_COUNT_ALLOCATIONS 1
-#endif
-
-namespace {
-std::atomic<std::uint64_t> g_allocations{0};
-}  // namespace
-
-#if EXAMPLE_COUNT_ALLOCATIONS
-void* operator new(std::size_t n) {
-  // relaxed: a counter read by the same thread that brackets the loop; orders nothing.
-  g_allocations.fetch_add(1, std::memory_order_relaxed);
-  if (void* p = std::malloc(n != 0 ? n : 1)) return p;
-  throw std::bad_alloc();
-}
-void operator delete(void* p) noexcept { std::free(p); }
-void operator delete(void* p, std::size_t) noexcept { std::free(p); }
-#endif
+#include "count_new.hpp"  // g_allocations: every operator new of this program
 
 namespace {
 
@@ -146,25 +122,28 @@ struct run_result {
   // Blocks that took longer than the deadline, misses included. wait_for returns ok, not timeout,
   // whenever every voice is done when it looks, so a block can run over without a timeout: the
   // callback thread was itself rendering a voice (helping) when the deadline passed, or the OS
-  // preempted it (on a loaded machine a futex wake in try_go can hand the CPU to the woken worker).
+  // preempted it (on a loaded machine a futex wake in try_go_n can hand the CPU to the woken
+  // worker).
   std::size_t over_budget = 0;
-  std::size_t inline_renders = 0;  // try_go refused; the callback thread rendered the voice
+  std::size_t inline_renders = 0;  // voices rendered inline because try_go_n refused the block
   double checksum = 0.0;
 };
 
 // The "audio callback": everything it touches exists before the first block.
-run_result run_threaded(errgroup::group<voice_count>& g, errgroup::executor_base& ex) {
+run_result run_threaded(errgroup::group<1>& g, errgroup::executor_base& ex) {
   run_result r;
   for (std::size_t b = 0; b < block_count; ++b) {
     const std::uint64_t start = ex.now_ns();
 
-    // 1. Fan out. try_go never blocks; if it refuses (capacity, queue), render inline.
-    for (voice& v : g_voices) {
-      voice* p = &v;  // one pointer: fits the slot with room to spare
-      if (g.try_go([p]() noexcept { render_voice(*p); }) != errgroup::status::ok) {
-        render_voice(v);
-        ++r.inline_renders;
-      }
+    // 1. Fan out: voice i is index i. try_go_n never blocks; if it refuses (capacity, queue),
+    //    render inline. Grain 1: sixteen voices of uneven cost (a saw is up to 24 sines) balance
+    //    best one at a time, and the callback's timed wait reads the clock before each claim.
+    voice* p = g_voices.data();  // one pointer: fits the slot with room to spare
+    if (g.try_go_n(
+            voice_count, [p](std::uint32_t i) noexcept { render_voice(p[i]); },
+            /*grain=*/1) != errgroup::status::ok) {
+      for (voice& v : g_voices) render_voice(v);
+      r.inline_renders += voice_count;
     }
 
     // 2. Wait for the rest of this block's budget, helping with queued voices.
@@ -219,11 +198,12 @@ int main(int argc, char** argv) {
   init_voices();
 
   // Built once, before the first callback: starts the workers (default count: cores - 1, since
-  // the callback thread helps) and pre-builds the group's 16 task slots.
+  // the callback thread helps) and pre-builds the group's one task slot (a block's voices are
+  // one bulk task).
   errgroup::thread_executor<> ex;
   errgroup::group_options opts;                        // keep_going
   opts.help = errgroup::help_policy::own_tasks_timed;  // the callback renders its own voices too
-  errgroup::group<voice_count> voices(ex, opts);
+  errgroup::group<1> voices(ex, opts);
 
   const std::uint64_t allocs_before =
       g_allocations.load(std::memory_order_relaxed);  // relaxed: same thread
@@ -254,7 +234,7 @@ int main(int argc, char** argv) {
                 r.misses, r.first_miss, to_us(r.worst_late_ns));
   std::printf("over budget:     %zu block(s) longer than the deadline, misses included\n",
               r.over_budget);
-  std::printf("inline renders:  %zu (try_go refused)\n", r.inline_renders);
+  std::printf("inline renders:  %zu voice(s) (try_go_n refused)\n", r.inline_renders);
   if (EXAMPLE_COUNT_ALLOCATIONS)
     std::printf("allocations in the loop: %llu\n", static_cast<unsigned long long>(allocs_in_loop));
   else
