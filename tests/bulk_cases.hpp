@@ -424,3 +424,34 @@ TEMPLATE_TEST_CASE("go_n: destroying the group stops it, skipped indices never r
   REQUIRE(ran.load() == 1);
   REQUIRE(test::lifetime::live().load() == 0);
 }
+
+TEMPLATE_TEST_CASE("go_n under a limit with own_tasks_timed: a hand-off keeps the thread count "
+                   "within the limit",
+                   "[group][bulk][limit][deadline]", POOLS) {
+  // Found by the fuzzer (I4): a timed waiter on a bulk task hands the rest on at its deadline; had
+  // it also returned its count, the hand-off's taker would run uncounted and the group would
+  // admit one thread more than the limit (3 under set_limit(2), within a few rounds).
+  test::executor_holder<TestType> h(2, 64);
+  std::atomic<int> running{0}, high{0};
+  auto body = [&running, &high] {
+    test::raise_max(high, running.fetch_add(1, std::memory_order_acq_rel) + 1);
+    const auto t0 = std::chrono::steady_clock::now();  // ~3 us of work, not a wait
+    while (std::chrono::steady_clock::now() - t0 < std::chrono::microseconds(3)) {
+    }
+    running.fetch_sub(1, std::memory_order_acq_rel);
+  };
+  for (int round = 0; round < 30; ++round) {
+    errgroup::group_options o;
+    o.help = errgroup::help_policy::own_tasks_timed;
+    errgroup::group<8> g(h.ex, o);
+    REQUIRE(g.set_limit(2) == status::ok);
+    REQUIRE(g.go_n(
+                400, [&body](std::uint32_t) { body(); }, 1) == status::ok);
+    for (int k = 0; k < 40; ++k) {
+      (void)g.wait_for(std::chrono::microseconds(20));  // joins, hands off at its deadline
+      (void)g.try_go([&body] { body(); });              // admitted whenever a count is free
+    }
+    REQUIRE_FALSE(g.wait());
+  }
+  REQUIRE(high.load() <= 2);
+}

@@ -591,11 +591,15 @@ class group_base {
     return 1;
   }
   void bulk_entry_taken(detail::slot_header* h) noexcept;
-  bool bulk_push(detail::slot_header* h, bool hand_off) noexcept;
+  // What bulk_push() did: pushed an entry, found none needed (nothing left, one queued already,
+  // enough threads, or at the limit), or could not (the queue is full).
+  enum class push_result : std::uint8_t { pushed, not_needed, queue_full };
+  push_result bulk_push(detail::slot_header* h, bool hand_off) noexcept;
   bool reserve_runner() noexcept;
   static std::uint32_t bulk_claim(detail::slot_header* h, std::uint32_t& end) noexcept;
   static std::uint32_t bulk_claim_rest(detail::slot_header* h) noexcept;
-  void bulk_leave(detail::slot_header* h) noexcept;
+  // handed_off: this thread's hand-off pushed an entry, whose taker takes over its count.
+  void bulk_leave(detail::slot_header* h, bool handed_off) noexcept;
   void bulk_complete(detail::slot_header* h) noexcept;
   void bulk_skip_entry(detail::slot_header* h) noexcept;
   static void bulk_error(group_base* g, const error& e, detail::exception_holder* thrown) noexcept {
@@ -1136,17 +1140,18 @@ inline void group_base::bulk_entry_taken(detail::slot_header* h) noexcept {
   bulk_of(h).spawn.fetch_sub(entry_queued, std::memory_order_acq_rel);
 }
 
-inline bool group_base::bulk_push(detail::slot_header* h, bool hand_off) noexcept {
+inline group_base::push_result group_base::bulk_push(detail::slot_header* h,
+                                                     bool hand_off) noexcept {
   detail::bulk_state& b = bulk_of(h);
   // relaxed: a hint; a runner woken for indices claimed meanwhile finds none and lets go.
-  if (b.next.load(std::memory_order_relaxed) >= b.n) return true;  // nothing left to hand on
+  if (b.next.load(std::memory_order_relaxed) >= b.n) return push_result::not_needed;
   // A hand-off replaces the thread that pushes it: not one more runner.
   const std::uint32_t add = hand_off ? entry_queued : entry_queued + 1u;
   // relaxed: a starting value; the CAS decides.
   std::uint32_t sp = b.spawn.load(std::memory_order_relaxed);
   for (;;) {
-    if ((sp & entry_queued) != 0) return true;  // one is queued: its taker runs the rest
-    if (!hand_off && (sp & pushed_mask) >= b.runners) return true;  // enough threads on it
+    if ((sp & entry_queued) != 0) return push_result::not_needed;  // its taker runs the rest
+    if (!hand_off && (sp & pushed_mask) >= b.runners) return push_result::not_needed;
     // (K1) acq_rel: at most one entry queued; pairs with (K2) of the last entry's taker.
     if (b.spawn.compare_exchange_weak(sp, sp + add, std::memory_order_acq_rel,
                                       std::memory_order_relaxed))
@@ -1164,20 +1169,20 @@ inline bool group_base::bulk_push(detail::slot_header* h, bool hand_off) noexcep
     } else {
       // (K2) for the entry that never was: undoes our (K1).
       b.spawn.fetch_sub(add, std::memory_order_acq_rel);
-      return true;
+      return push_result::not_needed;  // at the limit: no more threads
     }
   }
   // relaxed: a reference taken while holding one (ours), so the count cannot reach 0 meanwhile;
   // the push (release) publishes it with the entry.
   b.holders.fetch_add(1, std::memory_order_relaxed);
-  if (ex_.try_submit(h)) return true;
+  if (ex_.try_submit(h)) return push_result::pushed;
   // The queue is full: nothing was pushed. We still hold our own reference: not the last.
   // relaxed: undoes the increment above, which nobody else saw.
   b.holders.fetch_sub(1, std::memory_order_relaxed);
   // (K2) for the entry that never was: undoes our (K1) and the count we added.
   b.spawn.fetch_sub(add + also, std::memory_order_acq_rel);
   if (also != 0) give_back();
-  return false;
+  return push_result::queue_full;
 }
 
 // One more runner counted as one more task under the limit: a reservation as reserve() makes,
@@ -1240,13 +1245,19 @@ inline void group_base::run_bulk_until(detail::slot_header* h, std::uint64_t dea
   g.count_running();
   (void)g.bulk_push(h, /*hand_off=*/false);  // fan out: the next runner
   std::uint32_t skipped = 0;
+  bool handed_off = false;
   {
     const stop_token tok(g.stop_);
     for (;;) {
-      // A timed waiter: no claim at or after its deadline; the rest goes on without it.
-      if (deadline_ns != no_deadline && g.ex_.now_ns() >= deadline_ns &&
-          g.bulk_push(h, /*hand_off=*/true))
-        break;
+      // A timed waiter: no claim at or after its deadline; the rest goes on without it (with a
+      // full queue it keeps running, caller-runs).
+      if (deadline_ns != no_deadline && g.ex_.now_ns() >= deadline_ns) {
+        const push_result r = g.bulk_push(h, /*hand_off=*/true);
+        if (r != push_result::queue_full) {
+          handed_off = r == push_result::pushed;
+          break;
+        }
+      }
       std::uint32_t end = 0;
       const std::uint32_t begin = bulk_claim(h, end);
       if (begin == end) break;  // every index is claimed
@@ -1268,17 +1279,20 @@ inline void group_base::run_bulk_until(detail::slot_header* h, std::uint64_t dea
 #endif
   ctx.top = frame.prev;
   --ctx.depth;
-  g.bulk_leave(h);  // last access to g
+  g.bulk_leave(h, handed_off);  // last access to g
 }
 
-inline void group_base::bulk_leave(detail::slot_header* h) noexcept {
+inline void group_base::bulk_leave(detail::slot_header* h, bool handed_off) noexcept {
   detail::bulk_state& b = bulk_of(h);
   // (C) Under a limit: a leaving thread returns one of the counts its task's extra threads took
   // (bulk_push), so a thread still on the task, or another task, can use it. The task itself
-  // still counts (its last holder finishes it), so the group stays.
+  // still counts (its last holder finishes it), so the group stays. Not after a hand-off that
+  // pushed an entry: the entry's taker replaces this thread and runs on its count (returning it
+  // would let one thread more than the limit run: found by the fuzzer, I4; tests/model/bulk.pml
+  // -DLIMIT checks threads + queued entries <= 1 + counts).
   // relaxed: a starting value; the CAS decides.
   std::uint32_t sp = b.spawn.load(std::memory_order_relaxed);
-  while (counted(sp) != 0) {
+  while (!handed_off && counted(sp) != 0) {
     // relaxed: the counts' own order is the done word's (R1) in finish().
     if (b.spawn.compare_exchange_weak(sp, sp - counted_one, std::memory_order_relaxed,
                                       std::memory_order_relaxed)) {
@@ -1326,7 +1340,7 @@ inline void group_base::bulk_skip_entry(detail::slot_header* h) noexcept {
 #else
   (void)k;
 #endif
-  bulk_leave(h);
+  bulk_leave(h, /*handed_off=*/false);
 }
 
 inline void group_base::park_as(detail::parker who, std::uint32_t target, std::uint64_t deadline_ns,

@@ -19,6 +19,11 @@
 #   callback_no_wait  a stop_callback's destructor returns while another thread holds
 #                  its entry's pin (about to run the callback)                        -> I13
 #   callback_rearm a run callback's entry goes back to armed: a later stop runs it again -> I13
+#   bulk_overlap   a bulk task's claim of more than one index moves `next` one short of its end:
+#                  the range's last index is claimed (and run) twice                  -> I14
+#   bulk_early     a bulk task completes when its first holder lets go (tests/model/bulk.pml's
+#                  BROKEN_EARLY): another runner's indices run on a destroyed callable,
+#                  after wait() returned                                              -> I15
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../.." && pwd)"
@@ -26,7 +31,8 @@ seconds="${1:-120}"
 [ $# -gt 0 ] && shift
 variants=("$@")
 [ ${#variants[@]} -eq 0 ] && variants=(foreign timed_help deadline depth_cap skip_leaks no_revoke
-                                       stop_ignored limit_plus_one callback_no_wait callback_rearm)
+                                       stop_ignored limit_plus_one callback_no_wait callback_rearm
+                                       bulk_overlap bulk_early)
 work="${FUZZ_BROKEN_DIR:-$root/build-fuzz-broken}"
 mkdir -p "$work"
 
@@ -61,6 +67,12 @@ edits = {
                        "      break;"),
   "callback_rearm": ("if (e.state.compare_exchange_weak(st, with(pin, fired), std::memory_order_release,",
                      "if (e.state.compare_exchange_weak(st, with(pin, armed), std::memory_order_release,"),
+  "bulk_overlap": ("    if (b.next.compare_exchange_weak(i, e, std::memory_order_relaxed, std::memory_order_relaxed)) {",
+                   "    if (b.next.compare_exchange_weak(i, e - i > 1 ? e - 1 : e, std::memory_order_relaxed,\n"
+                   "                                     std::memory_order_relaxed)) {"),
+  "bulk_early": ("  if (b.holders.fetch_sub(refs, std::memory_order_acq_rel) == refs) bulk_complete(h);",
+                 "  (void)refs;\n"
+                 "  if (b.holders.exchange(0, std::memory_order_acq_rel) != 0) bulk_complete(h);"),
 }
 path = inc + "/errgroup/" + files.get(variant, "group.hpp")
 old, new = edits[variant]

@@ -11,6 +11,9 @@
  *               moment: it hands the rest on and returns; a worker must finish the task
  *   -DFULL      a push may find the queue full (the fan-out is undone; a hand-off keeps running)
  *   -DRUNNERS=1 no fan-out (a limit of 1): the runner that took the entry is the only one
+ *   -DLIMIT     under set_limit: each fan-out reserves a count (or, at the limit, pushes nothing),
+ *               a leaving thread returns one unless its hand-off pushed an entry, completion
+ *               returns the rest: threads able to claim + queued entries <= 1 + counts, always
  * Broken variants that must FAIL (each a ctest expecting a counterexample):
  *   -DBROKEN_EARLY          the task completes when the first holder lets go
  *   -DBROKEN_NO_ENTRY_REF   a pushed entry holds no reference: the task completes while it is
@@ -21,6 +24,8 @@
  *                           on: nobody runs the indices left
  *   -DTIMED -DBROKEN_TAKEN_NO_CLEAR  a taker does not clear the entry-queued bit (K2): a hand-off
  *                           then believes an entry is queued that is not
+ *   -DLIMIT -DTIMED -DBROKEN_HANDOFF_RETURNS  a thread that handed off returns its count too (the
+ *                           bug the fuzzer found: one thread more than the limit)
  *
  * Model. One slot. `next` is the claim counter (grain 1: one index per claim), `holders` the
  * reference count, `queued`/`pushed` the spawn word's bit and count. The executor's queue holds
@@ -56,13 +61,21 @@ byte skipped = 0;
 bool stopped = false;
 bool completed = false;
 bool waiter_returned = false;
+byte on_task = 0;          /* threads that took an entry and may still claim an index */
+byte counted = 0;          /* counts the task holds beyond its own (LIMIT) */
+#ifdef LIMIT
+#define INV assert(on_task + in_queue <= 1 + counted)
+#else
+#define INV skip
+#endif
 
 #define touch assert(!completed)   /* a slot access: never after completion */
 
 /* bulk_push(hand_off): push one more entry, with a reference, if allowed. `ok` is false only if
  * the push failed (the queue was full). */
-inline push(hand_off, ok) {  /* uses the caller's locals go_on */
+inline push(hand_off, ok) {  /* uses the caller's locals go_on, pushed_entry */
   ok = true;
+  pushed_entry = false;
   touch;
   if
   :: next >= N -> skip                              /* nothing left to hand on */
@@ -76,6 +89,16 @@ inline push(hand_off, ok) {  /* uses the caller's locals go_on */
               :: (!queued && !hand_off && pushed >= RUNNERS) -> skip
               :: else -> go_on = true; queued = true; pushed = pushed + (hand_off -> 0 : 1) fi };
 #endif
+#ifdef LIMIT
+     if
+     :: go_on && !hand_off ->
+        if
+        :: d_step { counted++ }                       /* reserve_runner(): below the limit */
+        :: d_step { queued = false; pushed--; go_on = false }  /* at the limit: undo (K2) */
+        fi
+     :: else -> skip
+     fi;
+#endif
      if
      :: go_on ->
 #ifndef BROKEN_NO_ENTRY_REF
@@ -87,12 +110,14 @@ inline push(hand_off, ok) {  /* uses the caller's locals go_on */
 #ifndef BROKEN_NO_ENTRY_REF
            holders--;
 #endif
-           d_step { queued = false; pushed = pushed - (hand_off -> 0 : 1) };
+           d_step { queued = false; pushed = pushed - (hand_off -> 0 : 1);
+                    if :: !hand_off && counted > 0 -> counted-- :: else -> skip fi };
            ok = false
 #endif
         :: true ->
            d_step { tickets++; st_ticket = tickets };  /* the executor writes the ticket ... */
-           d_step { assert(!in_queue); in_queue = true; qticket = tickets }  /* ... then publishes */
+           d_step { assert(!in_queue); in_queue = true; qticket = tickets; INV };  /* publishes */
+           pushed_entry = true
         fi
      :: else -> skip
      fi
@@ -102,6 +127,7 @@ inline push(hand_off, ok) {  /* uses the caller's locals go_on */
 /* The calling thread took an entry (and its reference): run_bulk_until. */
 inline run_bulk(timed) {
   touch;
+  handed = false;
   st_ticket = 0;                                      /* the hint: running */
 #ifndef BROKEN_TAKEN_NO_CLEAR
   queued = false;                                     /* K2 */
@@ -113,14 +139,15 @@ inline run_bulk(timed) {
      :: timed && !waiter_returned ->                  /* the deadline may pass here */
         if
         :: true ->
+           d_step { on_task-- };                       /* it claims nothing more ... */
 #ifdef BROKEN_NO_HANDOFF
            ok = true;
 #else
            push(true, ok);
 #endif
            if
-           :: ok -> waiter_returned = true; break       /* handed on: return timeout */
-           :: else -> skip                            /* the queue is full: keep running */
+           :: ok -> handed = pushed_entry; waiter_returned = true; break  /* return timeout */
+           :: else -> d_step { on_task++; INV }        /* ... unless the queue is full */
            fi
         :: true -> skip
         fi
@@ -144,6 +171,15 @@ inline run_bulk(timed) {
   od;
   /* bulk_leave */
   touch;
+  if
+  :: !handed && !(timed && waiter_returned) -> d_step { on_task-- }
+  :: else -> skip                                     /* already left at the hand-off */
+  fi;
+#ifdef BROKEN_HANDOFF_RETURNS
+  d_step { if :: counted > 0 -> counted-- :: else -> skip fi; INV };  /* (C), even after a hand-off */
+#else
+  d_step { if :: !handed && counted > 0 -> counted-- :: else -> skip fi; INV };  /* (C) */
+#endif
   refs = 1;
   if
   :: next >= N && queued ->
@@ -177,23 +213,25 @@ inline run_bulk(timed) {
      od;
      assert(sum + skipped == N);
      assert(stopped || skipped == 0);
+     assert(on_task == 0);
+     counted = 0;                                     /* finish(1 + extra) */
      completed = true
   :: else -> skip
   fi
 }
 
 proctype worker() {
-  bool go_on, ok, got, last;
+  bool go_on, ok, got, last, pushed_entry, handed;
   byte b, refs, t, i, sum;
 end:
   do
-  :: d_step { in_queue -> in_queue = false } ->       /* pop */
+  :: d_step { in_queue -> in_queue = false; on_task++; INV } ->  /* pop */
      run_bulk(false)
   od
 }
 
 proctype waiter() {
-  bool go_on, ok, got, last;
+  bool go_on, ok, got, last, pushed_entry, handed;
   byte b, refs, t, i, sum;
 #ifdef TIMED
   bool timed = true;
@@ -206,7 +244,8 @@ proctype waiter() {
   :: !completed && !waiter_returned ->
      t = st_ticket;                                   /* take_queued: the hint, then revoke */
      got = false;
-     d_step { if :: (t != 0 && in_queue && qticket == t) -> in_queue = false; got = true
+     d_step { if :: (t != 0 && in_queue && qticket == t) -> in_queue = false; got = true;
+                     on_task++; INV
               :: else -> skip fi };
      if
      :: got -> run_bulk(timed)
