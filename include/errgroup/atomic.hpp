@@ -158,6 +158,17 @@ using atomic = std::atomic<T>;
 inline constexpr bool atomic_is_lock_free = true;  // asserted where the core uses it
 #endif
 
+namespace detail {
+// Raises a statistics high-water mark to v (ERRGROUP_STATS: the executor's queue depth, a group's
+// running tasks). relaxed: statistics order nothing.
+inline void raise_mark(atomic<std::uint32_t>& mark, std::uint32_t v) noexcept {
+  std::uint32_t m = mark.load(std::memory_order_relaxed);
+  while (v > m &&
+         !mark.compare_exchange_weak(m, v, std::memory_order_relaxed, std::memory_order_relaxed)) {
+  }
+}
+}  // namespace detail
+
 }  // namespace errgroup
 
 #endif  // ERRGROUP_ATOMIC_HPP

@@ -150,11 +150,7 @@ class executor_base {
   void count_enqueued() noexcept {
 #if ERRGROUP_STATS
     // relaxed: statistics only.
-    const std::uint32_t d = depth_.fetch_add(1, std::memory_order_relaxed) + 1;
-    std::uint32_t m = max_depth_seen_.load(std::memory_order_relaxed);
-    while (d > m && !max_depth_seen_.compare_exchange_weak(m, d, std::memory_order_relaxed,
-                                                           std::memory_order_relaxed)) {
-    }
+    detail::raise_mark(max_depth_seen_, depth_.fetch_add(1, std::memory_order_relaxed) + 1);
 #endif
   }
   void count_dequeued(bool by_worker) noexcept {

@@ -537,11 +537,7 @@ class group_base {
   void count_running() noexcept {
 #if ERRGROUP_STATS
     // relaxed: statistics only.
-    const std::uint32_t r = running_.fetch_add(1, std::memory_order_relaxed) + 1;
-    std::uint32_t m = max_running_.load(std::memory_order_relaxed);
-    while (r > m && !max_running_.compare_exchange_weak(m, r, std::memory_order_relaxed,
-                                                        std::memory_order_relaxed)) {
-    }
+    detail::raise_mark(max_running_, running_.fetch_add(1, std::memory_order_relaxed) + 1);
 #endif
   }
 
@@ -1109,7 +1105,7 @@ inline void group_base::run(job* j) noexcept {
 template <std::size_t SlotBytes, bool Block, class F>
 status group_base::submit_n(std::uint32_t n, std::uint32_t grain, F&& f) noexcept {
   using T = std::decay_t<F>;
-  using traits = detail::index_task_result<T>;
+  using traits = detail::task_result<T, std::uint32_t>;
   static_assert(traits::invocable, "errgroup: a go_n task must be callable as f(std::uint32_t) or "
                                    "f(std::uint32_t, errgroup::stop_token)");
   static_assert(traits::ok, "errgroup: a go_n task must return errgroup::error or void");

@@ -49,7 +49,7 @@ struct slot_header;
 // What a bulk task's `op` is asked to do with a queue entry the calling thread took.
 enum class bulk_call : std::uint8_t { run, skip };
 
-// A bulk task's state (go_n), in its slot's header. Protocol: group.hpp, "Bulk tasks".
+// A bulk task's state (go_n), after the callable in its slot. Protocol: group.hpp, "Bulk tasks".
 struct bulk_state {
   atomic<std::uint32_t> next{0};     // the first index not yet claimed (claims CAS it forward)
   atomic<std::uint32_t> holders{0};  // references: each runner, and the queued entry if any
@@ -87,55 +87,30 @@ struct alignas(cache_line) slot : slot_header {
   bulk_state bulk;
 };
 
-template <class F>
+// A task's call: f(args..., stop_token) if f takes a token, else f(args...); a void result is
+// success. A single task (go) has no args; a bulk task (go_n) has its index.
+template <class F, class... A>
 constexpr bool takes_token() {
-  return std::is_invocable<F&, stop_token>::value;
+  return std::is_invocable<F&, A..., stop_token>::value;
 }
 
-template <class F>
-error invoke_task(F& f, const stop_token& tok) {
-  if constexpr (takes_token<F>()) {
-    using R = std::invoke_result_t<F&, stop_token>;
+template <class F, class... A>
+error invoke_task(F& f, const stop_token& tok, A... a) {
+  if constexpr (takes_token<F, A...>()) {
+    using R = std::invoke_result_t<F&, A..., stop_token>;
     if constexpr (std::is_void<R>::value) {
-      f(tok);
+      f(a..., tok);
       return error{};
     } else {
-      return f(tok);
+      return f(a..., tok);
     }
   } else {
-    using R = std::invoke_result_t<F&>;
+    using R = std::invoke_result_t<F&, A...>;
     if constexpr (std::is_void<R>::value) {
-      f();
+      f(a...);
       return error{};
     } else {
-      return f();
-    }
-  }
-}
-
-// f(i) or f(i, stop_token), for a bulk task.
-template <class F>
-constexpr bool takes_index_and_token() {
-  return std::is_invocable<F&, std::uint32_t, stop_token>::value;
-}
-
-template <class F>
-error invoke_index(F& f, std::uint32_t i, const stop_token& tok) {
-  if constexpr (takes_index_and_token<F>()) {
-    using R = std::invoke_result_t<F&, std::uint32_t, stop_token>;
-    if constexpr (std::is_void<R>::value) {
-      f(i, tok);
-      return error{};
-    } else {
-      return f(i, tok);
-    }
-  } else {
-    using R = std::invoke_result_t<F&, std::uint32_t>;
-    if constexpr (std::is_void<R>::value) {
-      f(i);
-      return error{};
-    } else {
-      return f(i);
+      return f(a...);
     }
   }
 }
@@ -145,40 +120,23 @@ constexpr bool returns_ok() {
   return std::is_void<R>::value || std::is_same<std::decay_t<R>, error>::value;
 }
 
-template <class F, class = void>
-struct task_result {
-  static constexpr bool invocable = false;
-  static constexpr bool ok = false;
-};
-template <class F>
-struct task_result<F, std::enable_if_t<std::is_invocable<F&, stop_token>::value>> {
-  static constexpr bool invocable = true;
-  static constexpr bool ok = returns_ok<std::invoke_result_t<F&, stop_token>>();
-};
-template <class F>
-struct task_result<F, std::enable_if_t<!std::is_invocable<F&, stop_token>::value &&
-                                       std::is_invocable<F&>::value>> {
-  static constexpr bool invocable = true;
-  static constexpr bool ok = returns_ok<std::invoke_result_t<F&>>();
-};
+// Does f's result (of the call invoke_task makes) say success or an error? False if not callable.
+template <class F, bool Token, bool Plain, class... A>
+struct result_ok : std::false_type {};
+template <class F, bool Plain, class... A>
+struct result_ok<F, true, Plain, A...>
+    : std::integral_constant<bool, returns_ok<std::invoke_result_t<F&, A..., stop_token>>()> {};
+template <class F, class... A>
+struct result_ok<F, false, true, A...>
+    : std::integral_constant<bool, returns_ok<std::invoke_result_t<F&, A...>>()> {};
 
-template <class F, class = void>
-struct index_task_result {
-  static constexpr bool invocable = false;
-  static constexpr bool ok = false;
-};
-template <class F>
-struct index_task_result<
-    F, std::enable_if_t<std::is_invocable<F&, std::uint32_t, stop_token>::value>> {
-  static constexpr bool invocable = true;
-  static constexpr bool ok = returns_ok<std::invoke_result_t<F&, std::uint32_t, stop_token>>();
-};
-template <class F>
-struct index_task_result<
-    F, std::enable_if_t<!std::is_invocable<F&, std::uint32_t, stop_token>::value &&
-                        std::is_invocable<F&, std::uint32_t>::value>> {
-  static constexpr bool invocable = true;
-  static constexpr bool ok = returns_ok<std::invoke_result_t<F&, std::uint32_t>>();
+// What submit() checks of a task type F taking args A... (go: none; go_n: the index).
+template <class F, class... A>
+struct task_result {
+  static constexpr bool token = std::is_invocable<F&, A..., stop_token>::value;
+  static constexpr bool plain = std::is_invocable<F&, A...>::value;
+  static constexpr bool invocable = token || plain;
+  static constexpr bool ok = result_ok<F, token, plain, A...>::value;
 };
 
 // The erased range call for a bulk callable of type T stored in a slot<SlotBytes>: the loop over
@@ -196,7 +154,7 @@ void call_range_impl(slot_header* h, std::uint32_t begin, std::uint32_t end, con
     exception_holder thrown{};
     error e{};
     try {
-      e = invoke_index(*f, i, *tok);
+      e = invoke_task(*f, *tok, i);
     } catch (...) {
       switch (policy) {
         case exception_policy::terminate: std::terminate();
@@ -208,7 +166,7 @@ void call_range_impl(slot_header* h, std::uint32_t begin, std::uint32_t end, con
     if (e) sink(h->owner, e, &thrown);
 #else
     (void)policy;
-    const error e = invoke_index(*f, i, *tok);
+    const error e = invoke_task(*f, *tok, i);
     if (e) sink(h->owner, e, nullptr);
 #endif
   }
