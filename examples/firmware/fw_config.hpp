@@ -17,6 +17,11 @@ extern "C" [[noreturn]] void fw_assert_failed(const char* msg) noexcept;
 #define ERRGROUP_ASSERT(cond, msg) ((cond) ? (void)0 : fw_assert_failed(msg))
 #endif
 #define ERRGROUP_STATS 0
+// A superloop image: no threads, so waits idle instead of parking (errgroup/config.hpp). The
+// workload is also built with 1, the default (firmware_workload_threads).
+#ifndef ERRGROUP_THREADS
+#define ERRGROUP_THREADS 0
+#endif
 #define ERRGROUP_CACHE_LINE 8
 // Cortex-M0/M0+ (armv6-m, no compare-and-swap): the opt-in critical-section mode
 // (errgroup/atomic.hpp). One core, so masking interrupts is enough; the RP2040 image

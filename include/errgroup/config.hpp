@@ -35,6 +35,21 @@
 #define ERRGROUP_STATS 0
 #endif
 
+// Threads. 1 (default): executors may have worker threads, and a waiter that has nothing to run
+// parks (registers, sleeps on the port's event count, is woken by whoever finishes or stops).
+// 0: a single-threaded image, for a bare-metal superloop — every executor has no workers
+// (cooperative_executor) or runs tasks inline, tasks run only on the main loop, and interrupt
+// handlers may only submit (try_go) and stop. A waiter that has nothing to run then idles once
+// (the port checks an event word with interrupts masked and sleeps until the next interrupt) and
+// looks again: nobody else runs tasks, so nobody needs waking, and the parking protocol (parker
+// registration, wake-ups on finish, the spin phases) is not compiled in. Interrupt-side submits
+// and stops bump the event word, so a waiter never sleeps through one (tests/model/idle.pml).
+// The threaded ports (std_thread.hpp, freertos.hpp) refuse to compile with 0. Set it the same way
+// in every translation unit of the image (as every ERRGROUP_ macro). docs/firmware.md: sizes.
+#ifndef ERRGROUP_THREADS
+#define ERRGROUP_THREADS 1
+#endif
+
 // Cache-line size used for padding between groups of hot fields. 64 on x86-64 and most aarch64
 // cores; override (e.g. 128 for Apple M-series, 32 for Cortex-M7's L1) before including.
 // Deliberately not std::hardware_destructive_interference_size: GCC warns that it may change
@@ -83,6 +98,7 @@
 
 namespace errgroup {
 inline constexpr std::size_t cache_line = ERRGROUP_CACHE_LINE;
+inline constexpr bool has_threads = ERRGROUP_THREADS != 0;  // see ERRGROUP_THREADS
 static_assert((cache_line & (cache_line - 1)) == 0, "ERRGROUP_CACHE_LINE must be a power of two");
 }  // namespace errgroup
 

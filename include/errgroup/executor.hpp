@@ -326,7 +326,13 @@ class basic_executor final : public detail::port_executor<Port> {
     }
     if (!pushed) return false;
     count_enqueued();
-    if (wake_on_submit_) wake_a_worker();  // else parked workers find it within poll_interval_us
+    if constexpr (!has_threads) {
+      // (I2) after the push: a main loop idling in this group's wait looks again (config.hpp,
+      // ERRGROUP_THREADS). There are no workers to wake.
+      this->park_ec().bump();
+    } else if (wake_on_submit_) {
+      wake_a_worker();  // else parked workers find it within poll_interval_us
+    }
     return true;
   }
 

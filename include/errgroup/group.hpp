@@ -217,10 +217,13 @@ class group_base {
     // never happens under wait_policy::spin; the stop callbacks are the user's (none armed: one
     // load).
     ERRGROUP_EFFECTS_UNCHECKED_BEGIN
-    // (P2) seq_cst loads after (T2): anyone registered to park here (A3)/(B1) or below (P1)?
-    if (detail::done_word(counts_.done.load(std::memory_order_seq_cst)).anyone_parked() ||
-        stop_.anyone_parked_below())
+    if constexpr (!has_threads) {
+      ex_.park_ec().bump();  // (I2) after (T2): a main loop idling in a wait looks again
+    } else if (detail::done_word(counts_.done.load(std::memory_order_seq_cst)).anyone_parked() ||
+               stop_.anyone_parked_below()) {
+      // (P2) seq_cst loads after (T2): anyone registered to park here (A3)/(B1) or below (P1)?
       wake_parked(ex_);
+    }
     // (K3) after (T2): only the stop() that set the flag runs the callbacks.
     if (first) detail::stop_callbacks::scan(ex_.try_context());
     ERRGROUP_EFFECTS_UNCHECKED_END
@@ -628,6 +631,14 @@ class group_base {
   // count it saw); `helping` says whether it skips a stopped group's tasks itself.
   void park_as(detail::parker who, std::uint32_t target, std::uint64_t deadline_ns,
                bool helping) noexcept;
+  // ERRGROUP_THREADS=0, instead of park_as(): the event epoch the caller reads (I1) before it
+  // looks at its condition, and one idle unless the epoch moved since (config.hpp).
+  std::uint32_t idle_key() noexcept { return has_threads ? 0 : ex_.park_ec().idle_key(); }
+  void idle_once(std::uint32_t key, std::uint64_t deadline_ns) noexcept {
+    if (opts_.waiting == wait_policy::spin) ex_.relax();  // never sleeps, as on a threaded port
+    else
+      ex_.wait_on(ex_.park_ec().word(), key, deadline_ns);
+  }
   detail::after_recheck recheck(detail::parker who, detail::done_word now, std::uint32_t target,
                                 bool helping) const noexcept;
   // (E3) on the park event count: wakes every thread parked in wait() or go(). Takes the
@@ -828,6 +839,7 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
   const std::uint32_t help_after = ex_.spin() < 64 ? ex_.spin() : 64;
   detail::scan_memo memo;
   for (std::uint32_t spins = 0;; ++spins) {
+    const std::uint32_t key = idle_key();  // (I1) before looking (ERRGROUP_THREADS=0)
     // (A1) acquire: pairs with (R1); a slot freed by a finished task is visible.
     const std::uint32_t c = count(std::memory_order_acquire);
     // relaxed: see set_limit().
@@ -840,7 +852,7 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
         continue;
       }
     }
-    if (opts_.waiting == wait_policy::spin || spins < ex_.spin()) {
+    if (has_threads && (opts_.waiting == wait_policy::spin || spins < ex_.spin())) {
       // The stack walk is not free: look now and then whether we wait for ourselves.
       if ((spins & 1023) == 1023 && only_own_frames_outstanding(ctx, c))
         return status::would_deadlock;
@@ -849,7 +861,11 @@ inline status group_base::block_until_room(thread_context& ctx) noexcept {
     }
     if (only_own_frames_outstanding(ctx, c)) return status::would_deadlock;
     memo.forget();  // after waking, look at every slot again
-    park_as(detail::parker::submitter, 0, no_deadline, /*helping=*/false);
+    if constexpr (has_threads) {
+      park_as(detail::parker::submitter, 0, no_deadline, /*helping=*/false);
+    } else {
+      idle_once(key, no_deadline);
+    }
   }
 }
 
@@ -895,7 +911,8 @@ inline void group_base::finish(std::uint32_t n) noexcept {
   // access to the group.
   const detail::done_word prev(
       counts_.done.fetch_add(detail::done_word::finishes(n), std::memory_order_acq_rel));
-  if (prev.wake_after(n)) wake_parked(ex);  // (E3)
+  // ERRGROUP_THREADS=0: nobody parks (a waiter on this core looks again after each task it runs).
+  if (has_threads && prev.wake_after(n)) wake_parked(ex);  // (E3)
 }
 
 inline void group_base::record_error(const error& e, detail::exception_holder* thrown) noexcept {
@@ -1434,6 +1451,7 @@ inline status group_base::wait_until_ns(std::uint64_t deadline_ns) noexcept {
   detail::scan_memo memo;
   std::uint64_t spin_since = 0;  // when the pause spins ran out (0: not yet)
   for (std::uint32_t spins = 0;; ++spins) {
+    const std::uint32_t key = idle_key();  // (I1) before looking (ERRGROUP_THREADS=0)
     // (A1) acquire: pairs with (R1); count 0 means every task's effects are visible.
     if (count(std::memory_order_acquire) == 0) {
       // relaxed: claim_slot()'s hint. An idle group starts its next round at slot 0, so a round
@@ -1461,6 +1479,11 @@ inline status group_base::wait_until_ns(std::uint64_t deadline_ns) noexcept {
       }
     }
     if (timed && ex_.now_ns() >= deadline_ns) return status::timeout;
+    if constexpr (!has_threads) {
+      memo.forget();
+      idle_once(key, deadline_ns);
+      continue;
+    }
     if (spins < ex_.spin() || opts_.waiting == wait_policy::spin) {
       if ((spins & 255) == 255) memo.forget();  // look at every slot again now and then
       ex_.relax();

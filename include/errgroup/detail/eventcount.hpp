@@ -70,6 +70,20 @@ class eventcount {
     const std::uint32_t prev = word_.fetch_add(epoch_one, std::memory_order_seq_cst);
     if ((prev & sleeper_mask) != 0) ex.wake(word_, all);
   }
+  // ERRGROUP_THREADS=0 (config.hpp): no sleeper registers and nobody is woken; the word is an
+  // event epoch the main loop reads before it looks at its condition (idle_key) and the port's
+  // idle re-reads with interrupts masked before it sleeps (wait_on). An interrupt handler that
+  // changes a waiter's condition bumps it afterwards (bump), so the masked re-read sees it.
+  // (I1) acquire: pairs with (I2); what the handler did before bumping is visible.
+  std::uint32_t idle_key() const noexcept ERRGROUP_NONBLOCKING {
+    return word_.load(std::memory_order_acquire);
+  }
+  // (I2) release: pairs with (I1) and with the port's masked re-read.
+  void bump() noexcept ERRGROUP_NONBLOCKING {
+    word_.fetch_add(epoch_one, std::memory_order_release);
+  }
+  atomic<std::uint32_t>& word() noexcept { return word_; }
+
   // For the submit fast path, after a seq_cst fence: are there sleepers to wake at all?
   bool has_sleepers() const noexcept ERRGROUP_NONBLOCKING {
     // relaxed: ordered by the caller's seq_cst fence (F1), which pairs with (E1).

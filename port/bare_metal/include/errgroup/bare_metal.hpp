@@ -107,14 +107,19 @@ struct basic_bare_metal_port {
   }
   static void join_thread(thread_handle&) noexcept {}
 
-  // Returns at once if word != expected; otherwise runs Idle once (checking the word again with
-  // interrupts masked first, for wfi_idle) and returns. Never blocks for good: the core's callers
-  // loop, re-check their condition and the deadline.
+  // Returns at once if word != expected or the deadline has passed; otherwise runs Idle once
+  // (checking both again with interrupts masked first, for wfi_idle) and returns. Never blocks
+  // for good: the core's callers loop, re-check their condition and the deadline. The deadline is
+  // in the masked check because the clock's interrupt does not move the word: a tick that reaches
+  // the deadline between the caller's look and the masking would otherwise be slept through, to
+  // the next tick (tests/model/idle.pml, BROKEN_CLOCK_UNMASKED).
   static void wait_on(atomic<std::uint32_t>& word, std::uint32_t expected,
                       std::uint64_t deadline_ns) noexcept {
-    (void)deadline_ns;  // the caller re-reads the clock after each return
-    // relaxed: the caller's (E4) acquire re-load orders what follows.
-    Idle::idle_unless([&] { return word.load(std::memory_order_relaxed) != expected; });
+    // relaxed: the caller's (E4)/(I1) acquire re-load orders what follows; one core.
+    Idle::idle_unless([&] {
+      return word.load(std::memory_order_relaxed) != expected ||
+             (deadline_ns != no_deadline && Clock::now_ns() >= deadline_ns);
+    });
   }
   // Nothing sleeps but the main loop, and it is woken by the interrupt that called this.
   static void wake(atomic<std::uint32_t>&, bool) noexcept {}

@@ -192,6 +192,11 @@
 #include <errgroup/errgroup.hpp>
 #include <errgroup/queue/mpmc_ring.hpp>
 
+// A threaded port: its executors have workers, and waiters park and are woken.
+static_assert(errgroup::has_threads, "errgroup: freertos.hpp (the FreeRTOS port) has threads; "
+                                     "ERRGROUP_THREADS=0 is for single-threaded images "
+                                     "(the bare-metal port, errgroup/config.hpp)");
+
 namespace errgroup {
 
 namespace detail {

@@ -60,6 +60,11 @@
 #include <errgroup/errgroup.hpp>
 #include <errgroup/queue/mpmc_ring.hpp>
 
+// A threaded port: its executors have workers, and waiters park and are woken.
+static_assert(errgroup::has_threads, "errgroup: std_thread.hpp (the hosted port) has threads; "
+                                     "ERRGROUP_THREADS=0 is for single-threaded images "
+                                     "(the bare-metal port, errgroup/config.hpp)");
+
 namespace errgroup {
 
 #if defined(_WIN32) && !defined(ERRGROUP_PORTABLE_WAIT)
