@@ -352,8 +352,10 @@ class basic_executor final : public detail::port_executor<Port> {
   }
 
  public:
+  // With no threads (ERRGROUP_THREADS=0) groups take their own entries by ticket only
+  // (group.hpp, take_own()): these two return nothing and link no code.
   job* try_take_oldest(const void* first, const void* last) noexcept override {
-    if constexpr (detail::has_pop_if<Queue>::value) {
+    if constexpr (has_threads && detail::has_pop_if<Queue>::value) {
       // Addresses compared as integers: the queue may hold any job, not only these slots.
       const std::uintptr_t lo = reinterpret_cast<std::uintptr_t>(first);
       const std::uintptr_t hi = reinterpret_cast<std::uintptr_t>(last);
@@ -375,7 +377,7 @@ class basic_executor final : public detail::port_executor<Port> {
 
   std::uint32_t try_take_oldest_run(const void* first, const void* last, job** out,
                                     std::uint32_t max) noexcept override {
-    if constexpr (detail::has_pop_if<Queue>::value) {
+    if constexpr (has_threads && detail::has_pop_if<Queue>::value) {
       const std::uintptr_t lo = reinterpret_cast<std::uintptr_t>(first);
       const std::uintptr_t hi = reinterpret_cast<std::uintptr_t>(last);
       auto mine = [lo, hi](job* const& v) noexcept {

@@ -945,9 +945,12 @@ inline detail::slot_header* group_base::take_queued(detail::scan_memo& memo, sca
   if (memo.valid && memo.submitted == s) return nullptr;
   const std::uint32_t w = window();
   // relaxed: a hint. Newest first: from the slot before the cursor down, so that a helper takes
-  // the tasks workers (who pop the oldest) would reach last.
+  // the tasks workers (who pop the oldest) would reach last. With no threads (ERRGROUP_THREADS=0)
+  // nobody else takes them and this scan is the only way in (take_own()): oldest first, from the
+  // cursor up, so a round runs in the order it was submitted.
   std::uint32_t i = counts_.cursor.load(std::memory_order_relaxed);
   if (i > w) i = w;
+  if (!has_threads) i = (i == 0 ? w : i) - 1;  // the loop steps before it looks
   bool saw_queued = false;
   for (std::uint32_t k = 0; k < w; ++k) {
     // Every 16 slots: once nothing is queued at all, none of ours can be (the slots left are
@@ -956,7 +959,11 @@ inline detail::slot_header* group_base::take_queued(detail::scan_memo& memo, sca
       saw_queued = false;
       break;
     }
-    i = (i == 0 ? w : i) - 1;
+    if constexpr (has_threads) {
+      i = (i == 0 ? w : i) - 1;
+    } else {
+      i = i + 1 >= w ? 0 : i + 1;
+    }
     detail::slot_header* h = slot_at(i);
     // relaxed: a hint (detail/job_state.hpp); the revoke below decides, and its acquire (Q6)
     // makes the callable visible.
@@ -987,9 +994,13 @@ inline detail::slot_header* group_base::take_queued(detail::scan_memo& memo, sca
 
 inline detail::slot_header* group_base::take_own(detail::scan_memo& memo) noexcept {
   // The executor's oldest entry, if it is ours: the cheap case (one group keeping the executor
-  // busy), taken in the same order the workers take entries.
-  if (job* j = ex_.try_take_oldest(slots_, slots_end()))
-    return static_cast<detail::slot_header*>(j);
+  // busy), taken in the same order the workers take entries. With no threads, the slot scan
+  // alone, oldest first: nobody else pops, and the revoked entry's cell is freed where the queue
+  // frees such cells (a pop or a full push meeting it at the head).
+  if constexpr (has_threads) {
+    if (job* j = ex_.try_take_oldest(slots_, slots_end()))
+      return static_cast<detail::slot_header*>(j);
+  }
   // Nothing queued at all: none of our tasks can be taken.
   if (ex_.nothing_queued()) return nullptr;
   return take_queued(memo, scan_for::one_to_run, no_deadline, nullptr);
@@ -1013,6 +1024,11 @@ inline std::uint32_t group_base::skip_queued(detail::scan_memo& memo,
 }
 
 inline std::uint32_t group_base::skip_oldest() noexcept {
+  if constexpr (!has_threads) {
+    // No threads: every queued task of ours is revoked by the slot walk (nobody else holds one).
+    detail::scan_memo memo;
+    return skip_queued(memo, no_deadline);
+  }
   std::uint32_t n = 0;
   bool took_any = false;
   // Runs of this group's entries at the queue's head, claimed with one CAS each.
@@ -1465,7 +1481,7 @@ inline status group_base::wait_until_ns(std::uint64_t deadline_ns) noexcept {
         // Skip our queued tasks here rather than leave them to busy workers: those at the
         // queue's head in runs, then any others through the slots.
         std::uint32_t n = skip_queued(memo, deadline_ns);
-        if (n == 0 && deadline_ns == no_deadline) n = skip_oldest();
+        if (has_threads && n == 0 && deadline_ns == no_deadline) n = skip_oldest();
         if (n != 0) {
           finish(n);
           continue;
