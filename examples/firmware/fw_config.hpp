@@ -13,6 +13,8 @@
 extern "C" [[noreturn]] void fw_assert_failed(const char* msg) noexcept;
 #if FW_NO_ASSERTS  // the size probe's variant that measures what the checks cost
 #define ERRGROUP_ASSERT(cond, msg) ((void)sizeof(cond))
+#elif FW_ASSERT_NO_MESSAGE  // ... and the one that keeps the checks, drops their messages' text
+#define ERRGROUP_ASSERT(cond, msg) ((cond) ? (void)0 : fw_assert_failed("errgroup"))
 #else
 #define ERRGROUP_ASSERT(cond, msg) ((cond) ? (void)0 : fw_assert_failed(msg))
 #endif
