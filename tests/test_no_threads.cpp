@@ -4,8 +4,8 @@
 // interrupts masked, then sleep until an interrupt) and look again. This binary is compiled with
 // ERRGROUP_THREADS=0 (tests/CMakeLists.txt) on the bare-metal port, with a simulated core: the
 // test's idle policy is the "wfi", and what it does there is the "interrupt" (advance a manual
-// clock, submit with try_go, stop a group). An interrupt can also be made to arrive just before
-// the masked check, the window a lost wake-up would need. Sleeping with no interrupt left to come
+// clock, submit with try_go, stop a group). An interrupt can also be made to arrive between the
+// waiter's look and its idle (at the look's last clock read), the window a lost wake-up would need. Sleeping with no interrupt left to come
 // is recorded as a hang and fails the test instead of hanging it. The protocol itself:
 // tests/model/idle.pml.
 #include <cstdint>
