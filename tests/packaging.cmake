@@ -6,9 +6,10 @@
 #                       (tests/strict/all_headers.cpp), twice (as is; and with statistics on,
 #                       -fno-exceptions -fno-rtti), as part of `all`, under the strict warning
 #                       flags below with -Werror
-#   compile_fail_*      a too-large task, a task returning int and a go_n task without an index
-#                       fail with the static_assert's
-#                       text; compile_fail_control proves the same setup compiles otherwise
+#   compile_fail_*      a too-large task, a task returning int, a go_n task without an index and
+#                       an executor on a port with threads under ERRGROUP_THREADS=0 fail with the
+#                       static_assert's text; compile_fail_control proves the same setup
+#                       compiles otherwise (test_no_threads, the threadless port's)
 #   consumer_*          an outside project uses the package via find_package (after installing
 #                       this build tree), add_subdirectory and FetchContent
 
@@ -76,9 +77,13 @@ set_tests_properties(header_alone PROPERTIES TIMEOUT 300 RESOURCE_LOCK ${_errgro
 # --- compile-failure checks ----------------------------------------------------------------------
 # Each bad program is an EXCLUDE_FROM_ALL target; its test builds it and passes only if the
 # output contains the static_assert's text (a build that fails for another reason fails the test).
-function(errgroup_compile_fail name regex)
+function(errgroup_compile_fail name regex)  # [port target: default errgroup::std_thread_boost]
+  set(_port errgroup::std_thread_boost)
+  if(ARGC GREATER 2)
+    set(_port ${ARGV2})
+  endif()
   add_executable(${name} EXCLUDE_FROM_ALL compile_fail/${name}.cpp)
-  target_link_libraries(${name} PRIVATE errgroup::std_thread_boost)
+  target_link_libraries(${name} PRIVATE ${_port})
   add_test(NAME compile_fail_${name}
     COMMAND "${CMAKE_COMMAND}" --build "${CMAKE_BINARY_DIR}" --target ${name})
   set_tests_properties(compile_fail_${name} PROPERTIES
@@ -88,6 +93,8 @@ errgroup_compile_fail(too_large "larger than the group's slot")
 errgroup_compile_fail(wrong_return "must return errgroup::error or void")
 errgroup_compile_fail(too_many_slots "Capacity must be below 2\\^16")
 errgroup_compile_fail(bulk_no_index "a go_n task must be callable as f.std::uint32_t.")
+errgroup_compile_fail(threads0_threaded_port "ERRGROUP_THREADS=0 says the image has no threads"
+  errgroup::bare_metal)
 
 # The control: the same setup with a task that fits builds (in `all`) and runs.
 add_executable(compile_fail_control compile_fail/control.cpp)

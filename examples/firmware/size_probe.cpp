@@ -9,6 +9,7 @@
 //   FW_PROBE_DEADLINE  1: wait with wait_for(1 s) (a timed wait) before wait()
 //   FW_PROBE_STOP_AT   1: a group deadline, stop_after(1 s)
 //   FW_PROBE_BULK      1: the 4 jobs as one go_n(4, f) instead of 4 go() calls
+//   FW_PROBE_CALLBACK  1: a stop_callback armed on the group's token (the first error fires it)
 // (both with the SysTick clock started and its handler: a deadline needs a running clock; with
 // systick_clock not started the clock reads 0 and a timed wait with nothing to run never ends)
 // and a build option (ERRGROUP_STOP_CALLBACKS=0) is another.
@@ -18,6 +19,9 @@
 #include <errgroup/bare_metal.hpp>
 #if FW_PROBE_DEADLINE || FW_PROBE_STOP_AT
 #include <chrono>
+#endif
+#if FW_PROBE_CALLBACK
+#include <errgroup/stop_callback.hpp>
 #endif
 #endif
 
@@ -67,6 +71,11 @@ int main() {
 #if FW_PROBE_STOP_AT
   (void)g.stop_after(std::chrono::seconds(1));
 #endif
+#if FW_PROBE_CALLBACK
+  volatile std::int32_t fired = 0;
+  errgroup::stop_callback cb([&fired]() { fired = 1; });
+  if (cb.arm(g.token()) != errgroup::status::ok) first = -1;
+#endif
 #if FW_PROBE_BULK
   (void)g.go_n(4, [](std::uint32_t i) -> errgroup::error {
     return errgroup::error(work(static_cast<std::int32_t>(i)));
@@ -78,7 +87,13 @@ int main() {
 #if FW_PROBE_DEADLINE
   (void)g.wait_for(std::chrono::seconds(1));
 #endif
-  first = g.wait().code();
+  {
+    const std::int32_t e = g.wait().code();
+    if (first == 0) first = e;
+  }
+#if FW_PROBE_CALLBACK
+  if (fired != 1) first = -1;
+#endif
 #if FW_PROBE_ERRORS
   std::int32_t n = 0;
   for (const errgroup::error& e : g.errors()) n += e ? 1 : 0;

@@ -44,7 +44,9 @@
 // looks again: nobody else runs tasks, so nobody needs waking, and the parking protocol (parker
 // registration, wake-ups on finish, the spin phases) is not compiled in. Interrupt-side submits
 // and stops bump the event word, so a waiter never sleeps through one (tests/model/idle.pml).
-// The threaded ports (std_thread.hpp, freertos.hpp) refuse to compile with 0. Set it the same way
+// The threaded ports (std_thread.hpp, freertos.hpp) refuse to compile with 0, and so does a
+// basic_executor on any port that does not declare `static constexpr bool threadless = true;`
+// (the bare-metal port does). Set it the same way
 // in every translation unit of the image (as every ERRGROUP_ macro). docs/firmware.md: sizes.
 #ifndef ERRGROUP_THREADS
 #define ERRGROUP_THREADS 1

@@ -98,7 +98,9 @@ class executor_base {
   // executor_options::spin_us in ns on ports with a fine clock (0 otherwise): how long an idle
   // worker, or a waiter with nothing to do, keeps looking (yielding) before it parks.
   std::uint64_t spin_ns() const noexcept { return spin_ns_; }
-  std::uint32_t worker_count() const noexcept { return workers_; }
+  // ERRGROUP_THREADS=0: 0, a constant (an image without threads has no workers), so the code
+  // that works around other threads folds away.
+  std::uint32_t worker_count() const noexcept { return has_threads ? workers_ : 0; }
   // False for the inline executor, which runs every job inside try_submit: nothing is ever queued.
   bool queues_jobs() const noexcept { return queues_jobs_; }
   // executor_options::max_depth, resolved: go()/try_go() refuse with status::too_deep from a
@@ -247,6 +249,10 @@ class basic_executor final : public detail::port_executor<Port> {
   static_assert(std::is_same<typename Queue::value_type, job*>::value,
                 "basic_executor: Queue must hold job* (e.g. mpmc_ring<job*, N>)");
   static_assert(MaxWorkers >= 1, "basic_executor: MaxWorkers must be >= 1");
+  static_assert(has_threads || detail::port_threadless<Port>::value,
+                "errgroup: ERRGROUP_THREADS=0 says the image has no threads, but this port may "
+                "start worker threads (a port without threads declares `static constexpr bool "
+                "threadless = true;`, as the bare-metal port does)");
 
  public:
   using port_type = Port;

@@ -161,6 +161,11 @@ template <class P, class = void>
 struct port_fine_clock : std::false_type {};
 template <class P>
 struct port_fine_clock<P, std::enable_if_t<P::fine_clock>> : std::true_type {};
+// P declares `static constexpr bool threadless = true;`: it starts no threads (bare metal).
+template <class P, class = void>
+struct port_threadless : std::false_type {};
+template <class P>
+struct port_threadless<P, std::enable_if_t<P::threadless>> : std::true_type {};
 template <class P, class = void>
 struct port_interrupts {
   static bool in_interrupt() noexcept { return false; }

@@ -78,6 +78,7 @@ class stop_callback {
       gen_ = mine;
       // relaxed: published by the (K1) armed store below.
       e.node.store(&node_, std::memory_order_relaxed);
+      T::link_scan();  // (K0)
       // (K1) seq_cst: counted, then armed, before the re-check (K2).
       T::armed_count.fetch_add(1, std::memory_order_seq_cst);
       e.state.store(T::with(mine, T::armed), std::memory_order_seq_cst);

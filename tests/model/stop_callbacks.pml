@@ -12,12 +12,15 @@
  *                             recheck): the holder may have looked before this stop's flag
  *   -DBROKEN_RELEASE_STORE    the holder lets go with a plain store of armed, not the CAS (K5)
  *   -DRACE -DBROKEN_DISARM_NO_WAIT  disarm() frees the entry while another thread holds the pin
+ *   -DBROKEN_HOOK_LATE        arm() links the scan (K0) only after its re-check (K2): a stop
+ *                             between them finds no hook and scans nothing
  *
  * Parties, on one entry: A arms a callback on a token that watches group G and G's parent P,
  * then destroys it (disarm); S_G stops G, S_P stops P (each sets its flag once: each is "the
  * stop() that set its flag", which scans); S_X stops an unrelated group X: its scan pins our
  * entry too and finds our token not stopped — the holder that may look too early. The entry's
- * generation is implicit (one arm per run); `armed_count` is the (K3) hint.
+ * generation is implicit (one arm per run); `armed_count` is the (K3) hint; `hook` is the scan's
+ * link (K0), null until the first arm(): a stop() that loads it null scans nothing.
  * Promela interleaves atomic steps (sequential consistency): exact for the protocol's seq_cst
  * operations (K1, K2, K3, K4, K5, T2); a CAS is one atomic step.
  *
@@ -36,6 +39,7 @@
 byte phase = FREE;
 bool flag_g = false, flag_p = false, flag_x = false;  /* stop flags (T2) */
 byte armed_count = 0;
+bool hook = false;         /* stop_callbacks::scanner: set once, by the first arm() */
 byte ran = 0;
 bool alive = false;        /* the stop_callback object (and its node) exists */
 byte stops_done = 0;       /* S_G and S_P returned */
@@ -76,7 +80,8 @@ inline decide(tok) {
 inline scan(tok) {
   bool pinned_it = false, done_scan = false;
   if
-  :: armed_count == 0 -> done_scan = true   /* (K3) nothing armed */
+  :: !hook -> done_scan = true              /* (K3) the hook: nothing was ever armed */
+  :: hook && armed_count == 0 -> done_scan = true   /* (K3) nothing armed */
   :: else -> skip
   fi;
   do
@@ -117,6 +122,9 @@ proctype armer() {
   /* arm(): claim, write the node, (K1) count then armed, (K2) re-check the token */
   alive = true;
   atomic { assert(phase == FREE); phase = FILLING };
+#ifndef BROKEN_HOOK_LATE
+  hook = true;            /* (K0) */
+#endif
   armed_count++;
   phase = ARMED;
 #ifndef BROKEN_NO_ARM_RECHECK
@@ -135,6 +143,9 @@ proctype armer() {
      fi
   :: else -> skip
   fi;
+#endif
+#ifdef BROKEN_HOOK_LATE
+  hook = true;
 #endif
 #ifndef RACE
   stops_done == 2;        /* the destructor runs after both stops have returned */

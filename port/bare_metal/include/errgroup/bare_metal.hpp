@@ -98,7 +98,8 @@ struct no_interrupts {
 
 template <class Clock, class Idle = spin_idle, class Interrupts = no_interrupts>
 struct basic_bare_metal_port {
-  struct thread_handle {};  // no threads
+  struct thread_handle {};                  // no threads
+  static constexpr bool threadless = true;  // so ERRGROUP_THREADS=0 may use it (config.hpp)
 
   // There are no threads to start: an executor on this port has no workers.
   static bool start_thread(thread_handle&, void (*)(void*), void*, const executor_options&,
