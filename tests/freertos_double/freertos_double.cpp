@@ -42,6 +42,7 @@ struct tskTaskControlBlock {
   bool gone = false;               // the thread will run no more task code
   bool suspended = false;          // blocked in vTaskSuspend(NULL)
   StaticTask_t* buffer = nullptr;  // the caller's storage (static tasks)
+  pthread_t thread{};              // joined by vTaskDelete
 };
 
 namespace {
@@ -129,12 +130,10 @@ TaskHandle_t xTaskCreateStatic(TaskFunction_t fn, const char* const name,
   buffer->pvDummy[0] = t.get();
   buffer->pvDummy[1] = new std::shared_ptr<tskTaskControlBlock>(t);  // dropped by vTaskDelete
   auto* holder = new std::shared_ptr<tskTaskControlBlock>(t);
-  pthread_t th;
-  if (pthread_create(&th, nullptr, &task_start, holder) != 0) {
+  if (pthread_create(&t->thread, nullptr, &task_start, holder) != 0) {
     delete holder;
     return nullptr;
   }
-  pthread_detach(th);
   n_created.fetch_add(1, std::memory_order_relaxed);
   return t.get();  // kept alive by the task's thread until it exits
 }
@@ -148,6 +147,11 @@ void vTaskDelete(TaskHandle_t t) {
   t->cv.notify_all();
   t->cv.wait(lk, [t] { return t->gone; });  // it never runs task code again
   lk.unlock();
+  // And its thread has ended, as a deleted task is gone at once: a thread still in pthread_exit
+  // (unwinding, freeing its TCB and thread-local storage) when the process exits raced the
+  // exit once (armhf under qemu-user: "free(): corrupted unsorted chunks" after the test passed).
+  // t stays alive until the reference below is dropped.
+  pthread_join(t->thread, nullptr);
   n_deleted.fetch_add(1, std::memory_order_relaxed);
   StaticTask_t* buffer = t->buffer;
   delete static_cast<std::shared_ptr<tskTaskControlBlock>*>(buffer->pvDummy[1]);  // may free t
