@@ -90,8 +90,8 @@ struct stop_callbacks {
   static inline stop_callback_entry entries[size > 0 ? size : 1] = {};
   static inline atomic<std::uint32_t> armed_count{0};
   // The scan, reached only through this pointer, which the first arm() sets (K0): an image that
-  // never arms a stop_callback links neither the scan nor the table (-280 B of Cortex-M4F code,
-  // -132 B of RAM). Set once, never cleared.
+  // never arms a stop_callback links neither the scan nor the table (-268 B of Cortex-M4F code,
+  // -128 B of RAM: docs/firmware.md#size). Set once, never cleared.
   using scan_fn = void (*)(const void*) noexcept;
   static inline atomic<scan_fn> scanner{nullptr};
 
