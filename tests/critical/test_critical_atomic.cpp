@@ -83,4 +83,11 @@ TEST_CASE("critical_atomic: a group's run goes through the section", "[critical]
   REQUIRE(crit::sections().load(std::memory_order_relaxed) - before >= 2 * 64);
 }
 
+// The behavioural suite on the ring pool and the inline executor. The mode changes
+// errgroup::atomic, which the group, the executor and mpmc_ring use; Boost.Lockfree's queue keeps
+// its own std::atomic, so the Boost pool would check the same group code again on a queue the mode
+// does not touch (three builds of this file, Release, TSan and ASan, pay for each executor).
+#define ALL_EXECUTORS test::ring_pool, test::inline_exec
+#define POOLS test::ring_pool
+
 #include "../test_group.cpp"
