@@ -69,7 +69,10 @@ class critical_atomic {
  public:
   static constexpr bool is_always_lock_free = false;
 
-  constexpr critical_atomic() noexcept : v_{} {}
+  // As std::atomic's: in C++17 the value is indeterminate until stored (C++20: zero). So an array
+  // that its owner fills anyway (mpmc_ring's cells) is not zeroed first (on Cortex-M0+, that
+  // zeroing linked memset).
+  critical_atomic() noexcept = default;
   constexpr critical_atomic(T v) noexcept : v_{v} {}  // NOLINT: as std::atomic
   critical_atomic(const critical_atomic&) = delete;
   critical_atomic& operator=(const critical_atomic&) = delete;

@@ -269,33 +269,43 @@ class basic_executor final : public detail::port_executor<Port> {
                  ? static_cast<std::uint64_t>(options.spin_us) * 1000u
                  : 0,
              options.max_depth, /*queues_jobs=*/true),
-        wake_on_submit_(options.wake == wake_policy::on_submit),
-        on_worker_start_(options.on_worker_start),
-        on_worker_start_context_(options.on_worker_start_context),
-        poll_ns_(static_cast<std::uint64_t>(
-                     options.poll_interval_us == 0 ? 1 : options.poll_interval_us) *
-                 1000u) {
+        w_(options) {
     std::uint32_t n = options.workers != 0 ? options.workers : Port::default_workers();
     ERRGROUP_ASSERT(n <= MaxWorkers, "errgroup: options.workers exceeds the executor's MaxWorkers");
     if (n > MaxWorkers) n = static_cast<std::uint32_t>(MaxWorkers);
-    for (std::uint32_t i = 0; i < n; ++i) {
-      args_[i] = worker_arg{this, i};
-      if (!Port::start_thread(threads_[i], &worker_entry, &args_[i], options, i, reports_[i]))
-        break;
-      reports_[i].started = true;
-      workers_ = i + 1;
+    if constexpr (!threadless) {
+      for (std::uint32_t i = 0; i < n; ++i) {
+        w_.args[i] = worker_arg{this, i};
+        if (!Port::start_thread(w_.threads[i], &worker_entry, &w_.args[i], options, i,
+                                w_.reports[i]))
+          break;
+        w_.reports[i].started = true;
+        workers_ = i + 1;
+      }
     }
   }
 
   // Effects: stops and joins the workers. Precondition: no group uses this executor any more.
   ~basic_executor() {
-    // (S1) release: pairs with (S2) in the worker loop.
-    stopping_.store(1, std::memory_order_release);
-    work_ec_.notify(*this, /*all=*/true);
-    for (std::uint32_t i = 0; i < workers_; ++i) Port::join_thread(threads_[i]);
+    if constexpr (!threadless) {
+      // (S1) release: pairs with (S2) in the worker loop.
+      w_.stopping.store(1, std::memory_order_release);
+      work_ec_.notify(*this, /*all=*/true);
+      for (std::uint32_t i = 0; i < workers_; ++i) Port::join_thread(w_.threads[i]);
+    }
   }
 
-  const worker_report& report(std::uint32_t i) const noexcept { return reports_[i]; }
+  // Worker i's outcome (i < MaxWorkers). On a port without threads no worker ever starts: every
+  // report is the one of a worker that did not start.
+  const worker_report& report(std::uint32_t i) const noexcept {
+    if constexpr (threadless) {
+      (void)i;
+      static constexpr worker_report not_started{};
+      return not_started;
+    } else {
+      return w_.reports[i];
+    }
+  }
   // Which of this executor's workers the calling thread is (0 .. workers-1), or not_a_worker (a
   // thread helping in wait(), an interrupt handler, another executor's worker). Constant time:
   // one read of the thread's context. For per-worker scratch memory: a task indexes its
@@ -312,7 +322,7 @@ class basic_executor final : public detail::port_executor<Port> {
   bool setup_ok(std::uint32_t requested) const noexcept {
     if (workers_ != requested) return false;
     for (std::uint32_t i = 0; i < workers_; ++i)
-      if (!reports_[i].ok()) return false;
+      if (!report(i).ok()) return false;
     return true;
   }
 
@@ -336,8 +346,9 @@ class basic_executor final : public detail::port_executor<Port> {
       // (I2) after the push: a main loop idling in this group's wait looks again (config.hpp,
       // ERRGROUP_THREADS). There are no workers to wake.
       this->park_ec().bump();
-    } else if (wake_on_submit_) {
-      wake_a_worker();  // else parked workers find it within poll_interval_us
+    } else if constexpr (!threadless) {
+      if (w_.wake_on_submit)
+        wake_a_worker();  // else parked workers find it within poll_interval_us
     }
     return true;
   }
@@ -439,8 +450,8 @@ class basic_executor final : public detail::port_executor<Port> {
     thread_context& c = Port::context();
     c.worker_of = a.self;
     c.worker_index = a.index;
-    if (a.self->on_worker_start_ != nullptr)
-      a.self->on_worker_start_(a.self->on_worker_start_context_, a.index);
+    if (a.self->w_.on_worker_start != nullptr)
+      a.self->w_.on_worker_start(a.self->w_.on_worker_start_context, a.index);
     a.self->loop();
   }
 
@@ -472,7 +483,7 @@ class basic_executor final : public detail::port_executor<Port> {
       woken = false;
       // relaxed: a shutdown hint checked while spinning (so a large budget cannot delay the
       // destructor); the (S2) acquire load below decides.
-      for (std::uint32_t i = 0; !got && stopping_.load(std::memory_order_relaxed) == 0; ++i) {
+      for (std::uint32_t i = 0; !got && w_.stopping.load(std::memory_order_relaxed) == 0; ++i) {
         if (i < spin_) {
           Port::relax();
         } else {
@@ -486,7 +497,7 @@ class basic_executor final : public detail::port_executor<Port> {
         continue;
       }
       // (S2) acquire: pairs with (S1) in the destructor.
-      if (stopping_.load(std::memory_order_acquire) != 0) return;
+      if (w_.stopping.load(std::memory_order_acquire) != 0) return;
       const std::uint32_t key = work_ec_.prepare_wait();  // (E1)
       // (F2) seq_cst fence: registration before the re-check; pairs with (F1) in try_submit
       // (checked by the SPIN model, not by ThreadSanitizer: see (F1)).
@@ -497,26 +508,42 @@ class basic_executor final : public detail::port_executor<Port> {
         continue;
       }
       // (S2) again: a stop that raced with registration is either seen here or notified (E3).
-      if (stopping_.load(std::memory_order_acquire) != 0) {
+      if (w_.stopping.load(std::memory_order_acquire) != 0) {
         work_ec_.cancel_wait();
         return;
       }
       // (E2); under wake_policy::poll, also wake up on our own to look at the queue.
-      work_ec_.wait(key, wake_on_submit_ ? no_deadline : Port::now_ns() + poll_ns_, *this);
+      work_ec_.wait(key, w_.wake_on_submit ? no_deadline : Port::now_ns() + w_.poll_ns, *this);
       woken = true;
     }
   }
 
-  const bool wake_on_submit_;
-  void (*const on_worker_start_)(void*, std::uint32_t) noexcept;
-  void* const on_worker_start_context_;
-  const std::uint64_t poll_ns_;
   alignas(cache_line) Queue queue_;
-  // 0/1, a word: no 1-byte atomics (riscv64: libatomic).
-  alignas(cache_line) atomic<std::uint32_t> stopping_{0};
-  typename Port::thread_handle threads_[MaxWorkers];
-  worker_arg args_[MaxWorkers] = {};
-  worker_report reports_[MaxWorkers];
+  // The workers' state and settings. A port without threads (bare metal) has no workers, so an
+  // executor on it holds none of this and its constructor writes none of it (on Cortex-M: -52 B
+  // of code, -56 B of RAM, and no zeroing of reports that linked memset).
+  static constexpr bool threadless = detail::port_threadless<Port>::value;
+  struct worker_state {
+    explicit worker_state(const executor_options& o) noexcept
+        : wake_on_submit(o.wake == wake_policy::on_submit),
+          on_worker_start(o.on_worker_start),
+          on_worker_start_context(o.on_worker_start_context),
+          poll_ns(static_cast<std::uint64_t>(o.poll_interval_us == 0 ? 1 : o.poll_interval_us) *
+                  1000u) {}
+    const bool wake_on_submit;
+    void (*const on_worker_start)(void*, std::uint32_t) noexcept;
+    void* const on_worker_start_context;
+    const std::uint64_t poll_ns;
+    // 0/1, a word: no 1-byte atomics (riscv64: libatomic).
+    alignas(cache_line) atomic<std::uint32_t> stopping{0};
+    typename Port::thread_handle threads[MaxWorkers];
+    worker_arg args[MaxWorkers] = {};
+    worker_report reports[MaxWorkers];
+  };
+  struct no_worker_state {
+    explicit no_worker_state(const executor_options&) noexcept {}
+  };
+  std::conditional_t<threadless, no_worker_state, worker_state> w_;
 };
 
 // Runs each job on the submitting thread, inside try_submit: go() returns after the task ran.

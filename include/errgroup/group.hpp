@@ -276,9 +276,10 @@ class group_base {
     const std::uint32_t n =
         error_count_.load(std::memory_order_relaxed) + (first_error() ? 1u : 0u);
     error_list l;
-    l.data = errors_;
     l.size = n < capacity_ ? n : capacity_;
     l.dropped = n - l.size;
+    // Entries [0, size) were constructed by record_error(); nothing else is read.
+    if (l.size != 0) l.data = std::launder(reinterpret_cast<const error*>(errors_));
     return l;
   }
 
@@ -337,7 +338,7 @@ class group_base {
 
  protected:
   group_base(executor_base& ex, const group_options& o, std::size_t capacity, unsigned char* slots,
-             std::size_t stride, std::size_t bulk_offset, error* errors) noexcept
+             std::size_t stride, std::size_t bulk_offset, unsigned char* errors) noexcept
       : ex_(ex),
         opts_(o),
         capacity_(static_cast<std::uint32_t>(capacity)),
@@ -498,6 +499,7 @@ class group_base {
     ERRGROUP_EFFECTS_UNCHECKED_END
   }
   void record_error(const error& e, detail::exception_holder* thrown) noexcept;
+  void put_error(std::uint32_t i, const error& e) noexcept;
   // stop_requested(); and each group of the chain (this one, its linked ancestors) whose own
   // deadline is why becomes stopped for real here, once: errc::deadline_exceeded recorded, then
   // stop() (its wake-ups, its stop callbacks).
@@ -651,7 +653,9 @@ class group_base {
   unsigned char* const slots_;
   const std::size_t stride_;
   const std::uint32_t bulk_offset_;  // where a slot's bulk_state lies (detail/task_slot.hpp)
-  error* const errors_;
+  // errors()'s entries: raw storage, constructed by put_error() as errors are recorded, so a
+  // group's constructor writes none of it (zeroing it linked memset on Cortex-M, 162 B).
+  unsigned char* const errors_;
 
   detail::counts counts_;
 
@@ -919,13 +923,19 @@ inline void group_base::record_error(const error& e, detail::exception_holder* t
   // The first error is errors()[0], as wait() returns it: its winner owns entry 0; the others
   // take entries 1, 2, ... in the order they reach the count.
   if (first_.offer(e, thrown)) {
-    errors_[0] = e;  // published by (R1), as every entry
+    put_error(0, e);  // published by (R1), as every entry
     if (opts_.on_error == on_error::stop) stop();
     return;
   }
   // relaxed: the index only needs uniqueness; the entry is published by (R1).
   const std::uint32_t n = error_count_.fetch_add(1, std::memory_order_relaxed);
-  if (n + 1 < capacity_) errors_[n + 1] = e;
+  if (n + 1 < capacity_) put_error(n + 1, e);
+}
+
+inline void group_base::put_error(std::uint32_t i, const error& e) noexcept {
+  // Constructs entry i (error is trivially destructible: an older entry there ends its life by
+  // being reused).
+  ::new (static_cast<void*>(errors_ + static_cast<std::size_t>(i) * sizeof(error))) error(e);
 }
 
 inline error group_base::first_failure() {
@@ -1540,7 +1550,10 @@ class group final : public group_base {
  public:
   static constexpr std::size_t slot_bytes = SlotBytes;
 
-  explicit group(executor_base& executor, const group_options& o = {}) noexcept
+  // group(ex) binds the default options, a constant: no temporary is built (on Cortex-M0+, an
+  // 8-byte temporary was zeroed by a call to memset).
+  explicit group(executor_base& executor) noexcept : group(executor, default_options) {}
+  explicit group(executor_base& executor, const group_options& o) noexcept
       : group_base(executor, o, Capacity, reinterpret_cast<unsigned char*>(&slots_[0]),
                    sizeof(detail::slot<SlotBytes>),
                    static_cast<std::size_t>(reinterpret_cast<unsigned char*>(&slots_[0].bulk) -
@@ -1631,8 +1644,10 @@ class group final : public group_base {
     return sizeof(T) <= SlotBytes && alignof(T) <= alignof(std::max_align_t);
   }
 
+  static constexpr group_options default_options{};
+
   detail::slot<SlotBytes> slots_[Capacity];
-  error errors_[Capacity];
+  alignas(error) unsigned char errors_[Capacity * sizeof(error)];  // see group_base::errors_
 };
 
 }  // namespace errgroup
