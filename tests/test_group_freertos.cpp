@@ -4,22 +4,17 @@
 // task notifications, the tick clock. The executor lists test_group.cpp iterates over are defined
 // here before it is included (it keeps its own lists when none are given).
 #include <errgroup/freertos.hpp>
-#include <errgroup/queue/boost_lockfree.hpp>
 
 // The suite's own threads return their pooled task contexts when they end.
 #define ERRGROUP_TEST_THREAD_EXIT() errgroup::freertos_port::release_task_context()
 #include "test_util.hpp"
 
+// The port's own executors: its pool on the ring (the port's default queue) and its inline
+// executor. Not a Boost.Lockfree pool: what the port adds (task creation, parking on task
+// notifications, task contexts, the tick clock) does not depend on the queue, and
+// tests/test_group.cpp runs the Boost pool with std::thread workers, on the host and on the three
+// Linux cross targets.
 namespace test {
-struct freertos_boost_pool {
-  static constexpr bool concurrent = true;
-  static constexpr const char* name = "freertos port, boost queue";
-  using type = errgroup::basic_executor<errgroup::freertos_port,
-                                        errgroup::boost_lockfree_queue<errgroup::job*, 256>, 4>;
-  template <std::size_t Q>
-  using with_queue = errgroup::basic_executor<errgroup::freertos_port,
-                                              errgroup::boost_lockfree_queue<errgroup::job*, Q>, 4>;
-};
 struct freertos_ring_pool {
   static constexpr bool concurrent = true;
   static constexpr const char* name = "freertos_executor";
@@ -39,8 +34,8 @@ struct executor_holder<freertos_inline> {
 };
 }  // namespace test
 
-#define ALL_EXECUTORS test::freertos_boost_pool, test::freertos_ring_pool, test::freertos_inline
-#define POOLS test::freertos_boost_pool, test::freertos_ring_pool
+#define ALL_EXECUTORS test::freertos_ring_pool, test::freertos_inline
+#define POOLS test::freertos_ring_pool
 #define CONTENTION_POOL test::freertos_ring_pool
 #define SMALL_QUEUE_EXECUTOR errgroup::freertos_executor<2, 4>
 #define INLINE_EXECUTOR errgroup::freertos_inline_executor
