@@ -337,6 +337,9 @@ class group_base {
   static constexpr std::size_t max_capacity = detail::count_mask;
 
  protected:
+  // What group(ex) binds: one constant for every group<Capacity, SlotBytes>.
+  static constexpr group_options default_options{};
+
   group_base(executor_base& ex, const group_options& o, std::size_t capacity, unsigned char* slots,
              std::size_t stride, std::size_t bulk_offset, unsigned char* errors) noexcept
       : ex_(ex),
@@ -1643,8 +1646,6 @@ class group final : public group_base {
                   "errgroup: this task's callable is over-aligned for a group slot");
     return sizeof(T) <= SlotBytes && alignof(T) <= alignof(std::max_align_t);
   }
-
-  static constexpr group_options default_options{};
 
   detail::slot<SlotBytes> slots_[Capacity];
   alignas(error) unsigned char errors_[Capacity * sizeof(error)];  // see group_base::errors_
