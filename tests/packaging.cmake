@@ -6,7 +6,8 @@
 #                       (tests/strict/all_headers.cpp), twice (as is; and with statistics on,
 #                       -fno-exceptions -fno-rtti), as part of `all`, under the strict warning
 #                       flags below with -Werror
-#   compile_fail_*      a too-large task, a task returning int, a go_n task without an index and
+#   compile_fail_*      a too-large task, a task returning int, a go_n task without an index, a
+#                       compact group of 33 slots or with a task taking errgroup::stop_token, and
 #                       an executor on a port with threads under ERRGROUP_THREADS=0 fail with the
 #                       static_assert's text; compile_fail_control proves the same setup
 #                       compiles otherwise (test_no_threads, the threadless port's)
@@ -95,6 +96,9 @@ errgroup_compile_fail(too_many_slots "Capacity must be below 2\\^16")
 errgroup_compile_fail(bulk_no_index "a go_n task must be callable as f.std::uint32_t.")
 errgroup_compile_fail(threads0_threaded_port "ERRGROUP_THREADS=0 says the image has no threads"
   errgroup::bare_metal)
+errgroup_compile_fail(compact_too_many_slots "Capacity must be at most 32" errgroup::bare_metal)
+errgroup_compile_fail(compact_group_token
+  "callable as f.. or f.errgroup::compact::stop_token." errgroup::bare_metal)
 
 # The control: the same setup with a task that fits builds (in `all`) and runs.
 add_executable(compile_fail_control compile_fail/control.cpp)

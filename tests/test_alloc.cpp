@@ -3,12 +3,14 @@
 // sanitizer builds, malloc/calloc/realloc/free are interposed over glibc's) with counting
 // versions. After the executor and group exist, a million task submissions across go/try_go/go_n/wait
 // rounds — with errors, stops, limits, nested groups, timeouts and parking — make zero heap calls
-// on any thread.
+// on any thread (and the same for errgroup::compact, the single-core group).
 #include <catch2/catch.hpp>
 
 #include <atomic>
 #include <cstdlib>
 #include <new>
+
+#include <errgroup/bare_metal.hpp>
 
 #include "test_util.hpp"
 
@@ -172,6 +174,44 @@ TEST_CASE("zero heap calls per task after set-up: ring pool, parking workers", "
 TEST_CASE("zero heap calls per task after set-up: inline executor", "[alloc]") {
   errgroup::inline_executor ex;
   REQUIRE(run_rounds(ex) == 0);
+}
+
+namespace {
+struct step_clock {  // advances 1 us per read: timed waits reach their deadlines
+  static inline std::uint64_t t = 0;
+  static std::uint64_t now_ns() noexcept { return t += 1000; }
+};
+}  // namespace
+
+TEST_CASE("zero heap calls per task after set-up: errgroup::compact", "[alloc]") {
+  errgroup::compact::basic_executor<errgroup::basic_bare_metal_port<step_clock>> ex;
+  errgroup::compact::group<16> g(ex, errgroup::group_options::with_context());
+  errgroup::compact::group<8> plain(ex);
+  long ran = 0, submitted = 0;
+  heap::calls.store(0);
+  heap::counting.store(true);
+  for (long round = 0; submitted < total_tasks; ++round) {
+    (void)g.set_limit(round % 4 == 0 ? 3 : errgroup::no_limit);
+    for (int i = 0; i < 16; ++i) {
+      auto task = [&ran, &plain, i, round](errgroup::compact::stop_token st) -> error {
+        ++ran;
+        if (i == 0 && round % 5 == 0) (void)plain.try_go([] {});  // nested submission
+        if (st.stop_requested()) return error{};
+        return (round % 7 == 0 && i == 5) ? error(i) : error{};  // error traffic (stops the group)
+      };
+      if (((i % 2 == 0) ? g.go(task) : g.try_go(task)) == status::ok) ++submitted;
+    }
+    if (round % 11 == 0) g.stop();                                        // stop traffic
+    if (round % 13 == 0) (void)g.wait_for(std::chrono::microseconds(3));  // timeout path
+    if (round % 3 == 0) (void)ex.poll(4);
+    (void)g.wait();
+    (void)plain.wait();
+    for (const error& e : g.errors()) (void)e;
+    (void)g.reset();
+  }
+  heap::counting.store(false);
+  REQUIRE(heap::calls.load() == 0);
+  REQUIRE(ran > total_tasks / 2);
 }
 
 TEST_CASE("the counter sees heap calls (the test can fail)", "[alloc]") {

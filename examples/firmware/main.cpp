@@ -8,7 +8,9 @@
 // refused; nested groups run through helping; a chain of nested groups runs on the main stack (its
 // stack per level is measured and printed) and go() refuses with too_deep at max_depth; an
 // interrupt handler (SysTick) submits with try_go and the main loop runs the tasks from poll();
-// wait_for's deadline uses the SysTick clock, and a timed wait runs no task unless asked to.
+// wait_for's deadline uses the SysTick clock, and a timed wait runs no task unless asked to; and
+// the same on errgroup::compact (the single-core group), whose superloop sleeps with wfi between
+// SysTick interrupts that submit.
 #include <cstdint>
 
 #include <errgroup/bare_metal.hpp>
@@ -24,6 +26,11 @@ constexpr errgroup::error_domain fw_domain{"fw", [](std::int32_t c) noexcept -> 
                                            }};
 
 errgroup::cooperative_executor<16> ex;  // static storage: constructed by the init arrays
+// The compact group's executor, on a port whose idle is wfi (interrupts masked around the check):
+// constant-initialised, no constructor runs.
+using wfi_port = errgroup::basic_bare_metal_port<errgroup::systick_clock, errgroup::wfi_idle,
+                                                 errgroup::cortex_m_interrupts>;
+errgroup::compact::basic_executor<wfi_port> cex;
 
 int failures = 0;
 int first_failed = 0;
@@ -138,6 +145,9 @@ void test_depth() {
 errgroup::group<8>* isr_group = nullptr;
 volatile std::uint32_t isr_submitted = 0;
 volatile std::uint32_t isr_ran = 0;
+errgroup::compact::group<4>* isr_compact = nullptr;
+volatile std::uint32_t isr_compact_submitted = 0;
+volatile std::uint32_t isr_compact_ran = 0;
 
 }  // namespace
 
@@ -146,6 +156,10 @@ extern "C" void SysTick_Handler() {
   if (isr_group != nullptr && isr_submitted < 5) {
     if (isr_group->try_go([] { isr_ran = isr_ran + 1; }) == errgroup::status::ok)
       isr_submitted = isr_submitted + 1;
+  }
+  if (isr_compact != nullptr && isr_compact_submitted < 5) {
+    if (isr_compact->try_go([] { isr_compact_ran = isr_compact_ran + 1; }) == errgroup::status::ok)
+      isr_compact_submitted = isr_compact_submitted + 1;
   }
 }
 
@@ -223,6 +237,70 @@ void test_stop() {
         "stats() reads as zeros with ERRGROUP_STATS=0");
 }
 
+// errgroup::compact: limit, first error and stop, an interrupt handler submitting while the main
+// loop polls and sleeps (wfi), and both kinds of timed wait on the SysTick clock.
+void test_compact() {
+  {
+    errgroup::compact::group<4> g(cex, errgroup::group_options::with_context());
+    check(g.set_limit(2) == errgroup::status::ok, 50, "compact: set_limit(2)");
+    std::uint32_t most = 0, ran = 0;
+    errgroup::status refused = errgroup::status::ok;
+    for (std::uint32_t i = 0; i < 8; ++i) {
+      const errgroup::status st = g.go([&g, &most, &ran, i]() -> errgroup::error {
+        ++ran;
+        if (g.outstanding() > most) most = g.outstanding();
+        return errgroup::error(i == 4 ? 42 : 0, fw_domain);
+      });
+      if (st != errgroup::status::ok) refused = st;
+    }
+    const errgroup::error e = g.wait();
+    check(e.code() == 42 && refused == errgroup::status::stopped && ran == 5 && most <= 2, 51,
+          "compact: limit 2 holds, the first error stops the group, go() then refuses");
+  }
+  {
+    errgroup::compact::group<4> g(cex);
+    isr_compact = &g;
+    const std::uint64_t t0 = cex.now_ns();
+    std::uint32_t loops = 0;
+    while (isr_compact_submitted < 5 && cex.now_ns() - t0 < 2000000000u) {  // the superloop
+      (void)cex.poll();
+      cex.sleep();  // wfi unless a task is ready
+      ++loops;
+    }
+    isr_compact = nullptr;
+    // (How many times the loop went round depends on QEMU's timing: two ticks may come within
+    // one round. That every submitted task ran, and the loop ended on the count, does not.)
+    check(!g.wait() && isr_compact_submitted == 5 && isr_compact_ran == 5 && loops >= 1, 52,
+          "compact: SysTick's try_go tasks ran on the superloop (poll, then wfi)");
+  }
+  {
+    errgroup::compact::group<2> g(cex);
+    static volatile std::uint32_t started = 0;
+    auto spin_20ms = [] {
+      started = started + 1;
+      const std::uint64_t s = cex.now_ns();
+      while (cex.now_ns() - s < 20000000u) {
+      }
+    };
+    (void)g.go(spin_20ms);
+    std::uint64_t w0 = cex.now_ns();
+    errgroup::status st = g.wait_for(std::chrono::milliseconds(5));
+    std::uint64_t took = cex.now_ns() - w0;
+    check(st == errgroup::status::timeout && took >= 5000000u && took < 1000000000u && started == 0,
+          53, "compact: wait_for(5 ms) sleeps to its deadline and runs nothing");
+    check(!g.wait() && started == 1, 54, "compact: wait() then runs the task");
+    errgroup::group_options o;
+    o.help = errgroup::help_policy::own_tasks_timed;
+    errgroup::compact::group<2> h(cex, o);
+    (void)h.go(spin_20ms);
+    w0 = cex.now_ns();
+    st = h.wait_for(std::chrono::milliseconds(5));
+    took = cex.now_ns() - w0;
+    check(st == errgroup::status::ok && took >= 20000000u && took < 1000000000u, 55,
+          "compact: own_tasks_timed runs the task, late by at most that task");
+  }
+}
+
 // Which atomics this image runs on: armv6-m has no compare-and-swap and uses the opt-in
 // critical-section mode (fw_config.hpp); every other core the lock-free std::atomic.
 void test_atomics() {
@@ -247,6 +325,7 @@ int main() {
   test_interrupts();
   test_stop();
   test_atomics();
+  test_compact();
   if (failures != 0) {
     sh::write0("FAILED checks: ");
     sh::write_u32(static_cast<std::uint32_t>(failures));

@@ -10,6 +10,7 @@
 //   FW_PROBE_STOP_AT   1: a group deadline, stop_after(1 s)
 //   FW_PROBE_BULK      1: the 4 jobs as one go_n(4, f) instead of 4 go() calls
 //   FW_PROBE_CALLBACK  1: a stop_callback armed on the group's token (the first error fires it)
+//   FW_PROBE_COMPACT   1: the same workload on errgroup::compact (the single-core group)
 // (both with the SysTick clock started and its handler: a deadline needs a running clock; with
 // systick_clock not started the clock reads 0 and a timed wait with nothing to run never ends)
 // and a build option (ERRGROUP_STOP_CALLBACKS=0) is another.
@@ -44,8 +45,12 @@ std::int32_t work(std::int32_t i) {
   sink[i] = i * 3;
   return i == 2 ? 5 : 0;
 }
-#if FW_USE_ERRGROUP
+#if FW_USE_ERRGROUP && FW_PROBE_COMPACT
+errgroup::compact::executor ex;
+namespace eg = errgroup::compact;
+#elif FW_USE_ERRGROUP
 errgroup::cooperative_executor<8> ex;
+namespace eg = errgroup;
 #endif
 }  // namespace
 
@@ -61,9 +66,9 @@ int main() {
   errgroup::systick_clock::start(25000000u, 1000u);  // MPS2: 25 MHz; 1 ms ticks
 #endif
 #if FW_PROBE_CONTEXT
-  errgroup::group<4> g(ex, errgroup::group_options::with_context());
+  eg::group<4> g(ex, errgroup::group_options::with_context());
 #else
-  errgroup::group<4> g(ex);
+  eg::group<4> g(ex);
 #endif
 #if FW_PROBE_LIMIT
   (void)g.set_limit(2);

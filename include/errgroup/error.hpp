@@ -12,6 +12,7 @@
 #ifndef ERRGROUP_ERROR_HPP
 #define ERRGROUP_ERROR_HPP
 
+#include <cstddef>
 #include <cstdint>
 #include <type_traits>
 
@@ -82,6 +83,17 @@ class error {
 
 static_assert(std::is_trivially_copyable<error>::value, "error must stay trivially copyable");
 static_assert(sizeof(error) <= 2 * sizeof(void*), "error must stay two words");
+
+// Up to Capacity task errors of one round, in the order they were recorded. `dropped` counts the
+// errors that did not fit. Valid until reset() or the next go().
+struct error_list {
+  const error* data = nullptr;
+  std::size_t size = 0;
+  std::size_t dropped = 0;
+  const error* begin() const noexcept { return data; }
+  const error* end() const noexcept { return data + size; }
+  bool empty() const noexcept { return size == 0; }
+};
 
 // The outcome of a library call. Every call that can refuse returns one of these.
 enum class status : std::uint8_t {

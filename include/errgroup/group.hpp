@@ -85,6 +85,7 @@
 #include "detail/first_error.hpp"
 #include "detail/job_state.hpp"
 #include "detail/park.hpp"
+#include "detail/slot_fit.hpp"
 #include "detail/stop_callbacks.hpp"
 #include "detail/task_slot.hpp"
 #include "error.hpp"
@@ -97,17 +98,6 @@ namespace errgroup {
 
 // Go's SetLimit(-1).
 inline constexpr int no_limit = -1;
-
-// Up to Capacity task errors of one round, in the order they were recorded. `dropped` counts the
-// errors that did not fit. Valid until reset() or the next go().
-struct error_list {
-  const error* data = nullptr;
-  std::size_t size = 0;
-  std::size_t dropped = 0;
-  const error* begin() const noexcept { return data; }
-  const error* end() const noexcept { return data + size; }
-  bool empty() const noexcept { return size == 0; }
-};
 
 namespace detail {
 // What a group's helpers remember between looks at the slots: the submitted count at the last
@@ -1578,10 +1568,10 @@ class group final : public group_base {
   // Blocking: may block; system calls only to park and wake.
   template <class F>
   [[nodiscard]] status go(F&& f) noexcept {
-    if constexpr (fits<std::decay_t<F>>())
+    if constexpr (detail::fits_slot<std::decay_t<F>, SlotBytes>())
       return submit<SlotBytes, /*Block=*/true>(std::forward<F>(f));
     else
-      return status::invalid_argument;  // unreachable: fits<>() failed a static_assert
+      return status::invalid_argument;  // unreachable: fits_slot<>() failed a static_assert
   }
   // The C form for firmware: fn(ctx) is the task.
   [[nodiscard]] status go(error (*fn)(void*), void* ctx) noexcept {
@@ -1595,10 +1585,10 @@ class group final : public group_base {
   //   system call (a futex wake) if and only if an executor worker is parked.
   template <class F>
   [[nodiscard]] status try_go(F&& f) noexcept ERRGROUP_NONBLOCKING {
-    if constexpr (fits<std::decay_t<F>>())
+    if constexpr (detail::fits_slot<std::decay_t<F>, SlotBytes>())
       return submit<SlotBytes, /*Block=*/false>(std::forward<F>(f));
     else
-      return status::invalid_argument;  // unreachable: fits<>() failed a static_assert
+      return status::invalid_argument;  // unreachable: fits_slot<>() failed a static_assert
   }
   [[nodiscard]] status try_go(error (*fn)(void*), void* ctx) noexcept ERRGROUP_NONBLOCKING {
     return try_go([fn, ctx]() { return fn(ctx); });
@@ -1619,34 +1609,23 @@ class group final : public group_base {
   // Blocking: as go() (waits for room; a full queue makes the caller run it).
   template <class F>
   [[nodiscard]] status go_n(std::uint32_t n, F&& f, std::uint32_t grain = 0) noexcept {
-    if constexpr (fits<std::decay_t<F>>())
+    if constexpr (detail::fits_slot<std::decay_t<F>, SlotBytes>())
       return submit_n<SlotBytes, /*Block=*/true>(n, grain, std::forward<F>(f));
     else
-      return status::invalid_argument;  // unreachable: fits<>() failed a static_assert
+      return status::invalid_argument;  // unreachable: fits_slot<>() failed a static_assert
   }
   // As go_n, never blocking; refusals as try_go's.
   // Non-blocking guarantee: as try_go (one queue push; a worker that takes it pushes the next).
   template <class F>
   [[nodiscard]] status try_go_n(std::uint32_t n, F&& f,
                                 std::uint32_t grain = 0) noexcept ERRGROUP_NONBLOCKING {
-    if constexpr (fits<std::decay_t<F>>())
+    if constexpr (detail::fits_slot<std::decay_t<F>, SlotBytes>())
       return submit_n<SlotBytes, /*Block=*/false>(n, grain, std::forward<F>(f));
     else
-      return status::invalid_argument;  // unreachable: fits<>() failed a static_assert
+      return status::invalid_argument;  // unreachable: fits_slot<>() failed a static_assert
   }
 
  private:
-  template <class T>
-  static constexpr bool fits() {
-    static_assert(sizeof(T) <= SlotBytes,
-                  "errgroup: this task's callable is larger than the group's slot (SlotBytes). "
-                  "Capture less (e.g. one pointer to a struct), or raise SlotBytes: "
-                  "errgroup::group<Capacity, SlotBytes>.");
-    static_assert(alignof(T) <= alignof(std::max_align_t),
-                  "errgroup: this task's callable is over-aligned for a group slot");
-    return sizeof(T) <= SlotBytes && alignof(T) <= alignof(std::max_align_t);
-  }
-
   detail::slot<SlotBytes> slots_[Capacity];
   alignas(error) unsigned char errors_[Capacity * sizeof(error)];  // see group_base::errors_
 };

@@ -62,7 +62,9 @@
 
 #include <atomic>
 #include <cstdint>
+#include <utility>
 
+#include <errgroup/compact.hpp>
 #include <errgroup/errgroup.hpp>
 #include <errgroup/queue/mpmc_ring.hpp>
 
@@ -121,6 +123,12 @@ struct basic_bare_metal_port {
       return word.load(std::memory_order_relaxed) != expected ||
              (deadline_ns != no_deadline && Clock::now_ns() >= deadline_ns);
     });
+  }
+  // Idle once unless changed() (checked with interrupts masked by a sleeping Idle): the compact
+  // executor's sleep and its watching timed wait (errgroup/compact.hpp).
+  template <class F>
+  static void idle_unless(F&& changed) noexcept {
+    Idle::idle_unless(std::forward<F>(changed));
   }
   // Nothing sleeps but the main loop, and it is woken by the interrupt that called this.
   static void wake(atomic<std::uint32_t>&, bool) noexcept {}

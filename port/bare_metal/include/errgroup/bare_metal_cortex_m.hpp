@@ -135,6 +135,11 @@ template <std::size_t QueueCapacity = 32>
 using cooperative_executor =
     basic_cooperative_executor<bare_metal_port, mpmc_ring<job*, QueueCapacity>>;
 
+// The compact group's executor on this port (errgroup/compact.hpp).
+namespace compact {
+using executor = basic_executor<bare_metal_port>;
+}  // namespace compact
+
 }  // namespace errgroup
 
 #endif  // ERRGROUP_BARE_METAL_CORTEX_M_HPP
